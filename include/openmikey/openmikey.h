@@ -4,4 +4,5 @@
 #define OPENMIKEY_OPENMIKEY_H
 #include "common.h"
 #include "message.h"
+#include "session.h"
 #endif
