@@ -12,6 +12,8 @@ PKGS=(
   # real peers used by the tests (see docs/interop.md)
   tshark libgstreamer-plugins-base1.0-dev libgstreamer1.0-dev
   libsrtp2-dev
+  # SIP stack of tools/mikey-ua (INTEROP.md "SIP stack facts")
+  libre-dev
   # tools the tests use
   xxd python3
 )
