@@ -15,6 +15,19 @@
  * Contract for every function: returns MIKEY_OK or a mikey_err; output
  * buffers are written only on success (on failure they may have been
  * wiped); secrets passed in are not retained unless stated.
+ *
+ * Randomness: every random value (DH private exponents, anything the
+ * session layer draws) comes from env->rng, EXCEPT two places inside
+ * OpenSSL that cannot take an external source through the EVP API: the
+ * random padding of RSA encryption (PKCS#1 v1.5 / OAEP) and the RSASSA-PSS
+ * salt. Those use OpenSSL's DRBG. Tests of them check decrypt/verify
+ * round trips, never bytes.
+ *
+ * Interface changes since the first draft (all additive):
+ *  - ops->dh_prime (the group's modulus, for the RFC-constant test);
+ *  - mk_mac_verify / ops->hmac refuse MIKEY_MAC_NULL (MIKEY_ERR_ALGORITHM):
+ *    the caller handles the NULL MAC explicitly;
+ *  - mk_label_tgk / mk_label_env return 0 if rand.len > 255.
  */
 #ifndef MIKEY_CRYPTO_H
 #define MIKEY_CRYPTO_H
@@ -100,11 +113,23 @@ typedef struct mk_crypto_ops {
 
     /* ---- RSA ---- */
 
-    /* Envelope key encryption with the peer's public key; out has
-     * pkey_size(k) bytes. Randomness (padding) comes from env->rng. */
+    /* Envelope key encryption with the peer's public key (RFC 3830
+     * §4.2.5); out must hold pkey_size(k) bytes, *outlen gets the length
+     * (= pkey_size). PKCS#1 v1.5 (RSAES-PKCS1-v1_5) or RSAES-OAEP with
+     * SHA-1 and MGF1-SHA-1 and an empty label (the PKCS#1 defaults; RFC 3830
+     * names no other parameters). The padding randomness comes from
+     * OpenSSL's DRBG, not env->rng (see the top of this file); env is
+     * used for nothing else and may be NULL. Input too long for the key
+     * -> MIKEY_ERR_INVALID_ARG. */
     int (*rsa_encrypt)(const mikey_env *env, const mk_pkey *k, int pad, const uint8_t *in, size_t len,
                        uint8_t *out, size_t *outlen);
-    /* Decryption; any padding or length failure -> MIKEY_ERR_DECRYPT. */
+    /* Decryption; any padding or length failure -> MIKEY_ERR_DECRYPT;
+     * plaintext longer than cap -> MIKEY_ERR_NOBUF (*outlen = needed).
+     * Note: OpenSSL >= 3.2 applies implicit rejection to PKCS#1 v1.5
+     * (a bad padding yields a pseudo-random plaintext, not an error, to
+     * defeat Bleichenbacher/Marvin timing attacks); the MIKEY MAC that
+     * follows then fails with MIKEY_ERR_AUTH. Callers must not rely on
+     * MIKEY_ERR_DECRYPT for PKCS#1 v1.5. */
     int (*rsa_decrypt)(const mk_pkey *k, int pad, const uint8_t *in, size_t len, uint8_t *out, size_t cap,
                        size_t *outlen);
 
@@ -113,16 +138,25 @@ typedef struct mk_crypto_ops {
      * (RSASSA-PSS, MGF1 with the same hash, salt length = digest length),
      * with digest hash_func (MIKEY_HASH_SHA1 is RFC 3830 §4.2.1's default
      * hash and what minisip signs with; MIKEY_HASH_SHA256 is offered by
-     * policy). The PSS salt comes from env->rng. */
+     * policy; MD5 -> MIKEY_ERR_ALGORITHM). The PSS salt comes from
+     * OpenSSL's DRBG (see the top of this file); env may be NULL.
+     * cap < pkey_size -> MIKEY_ERR_NOBUF (*siglen = needed). Needs a
+     * private key (else MIKEY_ERR_INVALID_ARG). */
     int (*sign)(const mikey_env *env, const mk_pkey *k, unsigned s_type, unsigned hash_func, const mikey_span *parts,
                 size_t nparts, uint8_t *sig, size_t cap, size_t *siglen);
-    /* MIKEY_ERR_AUTH if the signature does not verify. */
+    /* MIKEY_ERR_AUTH if the signature does not verify (any length, any
+     * content). Stateless and cheap, so verifying with SHA-256 and then
+     * SHA-1 is fine. PSS verification accepts any salt length (the salt
+     * length is recovered from the encoding), since RFC 3830 fixes none. */
     int (*verify)(const mk_pkey *k, unsigned s_type, unsigned hash_func, const mikey_span *parts, size_t nparts,
                   const uint8_t *sig, size_t siglen);
 
     /* ---- Diffie-Hellman (RFC 3830 §4.2.7: OAKLEY 5, 1, 2) ---- */
 
-    /* New key pair in `group`; the private exponent comes from env->rng. */
+    /* New key pair in `group` (MIKEY_ERR_UNSUPPORTED for an unknown group);
+     * the private exponent x is 256 bits from env->rng (redrawn, at most a
+     * few times, in the negligible case x < 2). 256 bits is at least twice
+     * the strength of the largest group (OAKLEY 5, ~90 bits; RFC 3526 §8). */
     int (*dh_generate)(const mikey_env *env, unsigned group, mk_dh **out);
     void (*dh_free)(mk_dh *dh);
     unsigned (*dh_group)(const mk_dh *dh);
@@ -133,6 +167,9 @@ typedef struct mk_crypto_ops {
      * 1 < y < p-1 and y^q = 1 mod p (q = (p-1)/2, the OAKLEY primes are safe
      * primes), else MIKEY_ERR_DH_VALUE. */
     int (*dh_compute)(const mk_dh *dh, const uint8_t *peer, size_t peerlen, uint8_t *secret);
+    /* The group's prime p, big-endian, mikey_dh_value_len(group) bytes
+     * (g is 2 for all three groups). MIKEY_ERR_UNSUPPORTED if unknown. */
+    int (*dh_prime)(unsigned group, uint8_t *out);
 } mk_crypto_ops;
 
 /* The OpenSSL 3 backend. */
@@ -158,13 +195,20 @@ const mk_crypto_ops *mk_crypto_ossl(void);
  * or MIKEY_PRF_HMAC_SHA256 (RFC 6043 §6.1: HMAC-SHA-256, 256-bit output
  * chunks). The last inkey block may be shorter; a last block of exactly
  * 256 bits is a full block (INTEROP.md §1 item 1: minisip got this wrong).
- * Errors: MIKEY_ERR_ALGORITHM for an unknown prf_func.
+ * For PRF-HMAC-SHA-256 the inkey blocks stay 256 bits: RFC 6043 §6.1 only
+ * replaces HMAC-SHA-1 by HMAC-SHA-256 and "160" by "256" (and 256 is still
+ * half of SHA-256's 512-bit block, the rationale RFC 3830 gives).
+ * Errors: MIKEY_ERR_ALGORITHM for an unknown prf_func; MIKEY_ERR_INVALID_ARG
+ * for an empty inkey (n = 0 blocks would make the PRF constant zero).
+ * outlen may be anything (the last chunk is truncated); out is written in
+ * place and wiped on failure.
  */
 int mk_prf(const mk_crypto_ops *ops, unsigned prf_func, const uint8_t *inkey, size_t inkey_len,
            const uint8_t *label, size_t label_len, uint8_t *out, size_t outlen);
 
 /* label = constant || cs_id || csb_id || RAND (RFC 3830 §4.1.3).
- * Returns the label length (9 + rand.len); out must hold it (<= 9 + 255). */
+ * Returns the label length (9 + rand.len); out must hold it (<= 9 + 255).
+ * Returns 0 (and writes nothing) if rand.len > 255. */
 size_t mk_label_tgk(uint8_t *out, uint32_t constant, uint8_t cs_id, uint32_t csb_id, mikey_span rand);
 /* label = constant || 0xFF || csb_id || RAND (RFC 3830 §4.1.4). */
 size_t mk_label_env(uint8_t *out, uint32_t constant, uint32_t csb_id, mikey_span rand);
@@ -206,7 +250,9 @@ int mk_kemac_decrypt(const mk_crypto_ops *ops, unsigned encr_alg, const mk_msg_k
 int mk_ts_to_t64(unsigned ts_type, mikey_span value, uint8_t out[8]);
 
 /* Constant-time MAC check: computes the MAC over parts and compares with
- * `mac` (mikey_mac_len(mac_alg) bytes). MIKEY_ERR_AUTH on mismatch. */
+ * `mac` (mikey_mac_len(mac_alg) bytes). MIKEY_ERR_AUTH on mismatch.
+ * MIKEY_MAC_NULL -> MIKEY_ERR_ALGORITHM: accepting a NULL MAC is a policy
+ * decision the caller makes explicitly, never a silent success here. */
 int mk_mac_verify(const mk_crypto_ops *ops, unsigned mac_alg, const uint8_t *key, size_t keylen,
                   const mikey_span *parts, size_t nparts, const uint8_t *mac);
 
