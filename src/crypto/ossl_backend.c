@@ -3,10 +3,6 @@
 #include "crypto/crypto.h"
 #include "crypto/ossl_int.h"
 
-#ifndef MK_OSSL_PARTIAL
-#define MK_OSSL_PARTIAL 1
-#endif
-
 static const mk_crypto_ops ossl_ops = {
     .name = "openssl3",
     .hmac = mk_ossl_hmac,
@@ -14,7 +10,6 @@ static const mk_crypto_ops ossl_ops = {
     .aes_cm = mk_ossl_aes_cm,
     .aes_kw_wrap = mk_ossl_aes_kw_wrap,
     .aes_kw_unwrap = mk_ossl_aes_kw_unwrap,
-#if !MK_OSSL_PARTIAL
     .pkey_from_pem = mk_ossl_pkey_from_pem,
     .pkey_free = mk_ossl_pkey_free,
     .pkey_size = mk_ossl_pkey_size,
@@ -38,7 +33,6 @@ static const mk_crypto_ops ossl_ops = {
     .dh_public = mk_ossl_dh_public,
     .dh_compute = mk_ossl_dh_compute,
     .dh_prime = mk_ossl_dh_prime,
-#endif
 };
 
 const mk_crypto_ops *mk_crypto_ossl(void) { return &ossl_ops; }
