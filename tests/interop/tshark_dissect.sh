@@ -56,61 +56,27 @@ if ! timeout 60 "$GEN" "$tmp/tshark" "$tmp/rt" "$tmp/cert.der"; then
   exit 1
 fi
 
-exec "$PY" - "$tmp" "$FIELDS" "$SRC" "$SHARED" <<'PYEOF'
-import base64, os, re, subprocess, sys
+if ! "$PY" "$SRC/tests/interop/real_messages.py" "$SRC" "$SHARED" "$tmp/real" >"$tmp/real.txt"; then
+  cat "$tmp/real.txt"
+  exit 1
+fi
 
-tmp, fields_bin, src, shared = sys.argv[1:5]
+exec "$PY" - "$tmp" "$FIELDS" <<'PYEOF'
+import os, re, subprocess, sys
+
+tmp, fields_bin = sys.argv[1:3]
 SEP = "\x1f"  # occurrence aggregator: never inside a MIKEY field value we print
 SEV_WARN = 0x00600000  # epan/proto.h PI_WARN; PI_ERROR = 0x00800000
 
 def run(args, timeout=60, **kw):
     return subprocess.run(args, capture_output=True, timeout=timeout, **kw)
 
-# ---- the real messages ---------------------------------------------------
-real = []  # (name, bytes)
-samples = os.path.join(shared, "samples", "rtsp-mikey-null.txt")
-rfc4567 = os.path.join(shared, "specs", "rfc4567.txt")
-if os.path.isfile(samples) and os.path.isfile(rfc4567):
-    name, n = "sample", 0
-    for line in open(samples, encoding="utf-8"):
-        if line.startswith("name:"):
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", line[5:].strip().split()[0])
-            n = 0
-        elif line.startswith("b64:") or line.startswith("hex:"):
-            data = line[4:].strip()
-            raw = base64.b64decode(data) if line.startswith("b64:") else bytes.fromhex(data)
-            n += 1
-            real.append(("sample-%s-%d" % (name, n), raw))
-    # RFC 4567 §5.1: the base64 after "a=key-mgmt:mikey " runs over several
-    # lines, up to the "m=" line.
-    lines = open(rfc4567, encoding="utf-8", errors="replace").read().split("\n")
-    start = next(i for i, l in enumerate(lines) if l.startswith("5.1.  Example 1"))
-    end = next(i for i, l in enumerate(lines) if i > start and l.startswith("5.2."))
-    k = 0
-    for i in range(start, end):
-        s = lines[i].strip()
-        if s.startswith("a=key-mgmt:mikey "):
-            b64 = s[len("a=key-mgmt:mikey "):]
-            for nxt in lines[i + 1:]:
-                t = nxt.strip()
-                if t.startswith("m="):
-                    break
-                b64 += t
-            k += 1
-            real.append(("rfc4567-5.1-%s" % ("offer" if k == 1 else "answer"), base64.b64decode(b64)))
-    if k != 2 or len(real) < 7:
-        print("FAIL: expected 5 samples and 2 RFC 4567 messages, found %d and %d" % (len(real) - k, k))
-        sys.exit(1)
-else:
-    print("note: %s not found; real messages come from tests/golden/wire-corpus.txt" % shared)
-# The golden corpus: real and hand-written messages; those tshark 4.0 can
-# show are compared too (chains are not messages).
-golden = os.path.join(src, "tests", "golden", "wire-corpus.txt")
-if os.path.isfile(golden):
-    for line in open(golden, encoding="utf-8"):
-        parts = line.split()
-        if len(parts) == 2 and not line.startswith("#") and not parts[0].startswith("chain-"):
-            real.append(("golden-" + parts[0], bytes.fromhex(parts[1])))
+# ---- the real messages (written by real_messages.py) ---------------------
+real = []
+rdir = os.path.join(tmp, "real")
+for f in sorted(os.listdir(rdir)):
+    if f.endswith(".bin"):
+        real.append((f[:-4], open(os.path.join(rdir, f), "rb").read()))
 
 # ---- the list of messages: (name, .bin, .fields text or None) -----------
 msgs, skipped, results = [], [], []
@@ -120,8 +86,7 @@ for f in sorted(os.listdir(tdir)):
         base = f[:-4]
         msgs.append((base, os.path.join(tdir, f), open(os.path.join(tdir, base + ".fields"), "rb").read()))
 for name, raw in real:
-    p = os.path.join(tmp, "real", name + ".bin")
-    open(p, "wb").write(raw)
+    p = os.path.join(rdir, name + ".bin")
     r = run([fields_bin, p])
     if r.returncode == 0:
         msgs.append((name, p, r.stdout))
@@ -219,7 +184,8 @@ for i, (name, _, fields) in enumerate(msgs):
             if k not in flist:
                 errs.append("%s: not a tshark field" % k)
             else:
-                errs.append("%s: ours %s, tshark %s" % (k, a[:4], b[:4]))
+                short = lambda l: [x if len(x) <= 48 else x[:48] + "..." for x in l[:6]]
+                errs.append("%s: ours %s, tshark %s" % (k, short(a), short(b)))
     results.append((name, not errs, "; ".join(dict.fromkeys(errs))))
 
 # ---- the round trip of both corpora (ours only) --------------------------

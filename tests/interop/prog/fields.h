@@ -178,6 +178,8 @@ static const char *fields_tshark_limit(const mikey_msg *m)
         case MIKEY_PT_CERT:
             if (p->u.id.type > MIKEY_CERT_X509_ENCR)
                 return "CERT type above 3";
+            if (p->u.id.type == MIKEY_CERT_X509_URL)
+                return "CERT X.509v3 URL (tshark 4.0 dissects every certificate as DER)";
             break;
         case MIKEY_PT_V:
             if (p->u.v.auth_alg > MIKEY_MAC_HMAC_SHA1_160)

@@ -725,6 +725,17 @@ static void corpus_tshark(void)
     kemac(MIKEY_ENCR_AES_KW_128, MIKEY_MAC_HMAC_SHA1_160, 48), pke(0, 1023), sign(MIKEY_SIGN_RSA_PKCS1, 256);
     finish();
 
+    /* The PKE envelope next to a clear KEMAC: the only PKE layout
+     * GStreamer 1.22 parses without hanging (it loops on the SIGN, ID and
+     * CERT of a real PK init; its KEMAC reader wants PSK init). */
+    for (uint8_t c = 0; c <= 2; c++) {
+        snprintf(name, sizeof name, "pke_psk_c%u", c);
+        begin(name, 1);
+        hdr_srtp(MIKEY_DT_PSK_INIT, 0, 1), t(MIKEY_TS_NTP_UTC), rnd(16), pke(c, 64);
+        kd_begin(), kd_add(MIKEY_KEY_TEK, MIKEY_KV_NULL, 30, 0), kemac(MIKEY_ENCR_NULL, MIKEY_MAC_NULL, 0);
+        finish();
+    }
+
     /* DH groups 0/1/2 (RFC 3830 Table 6.4), KV = 0. */
     for (uint8_t g = 0; g <= 2; g++) {
         snprintf(name, sizeof name, "dh_group%u", g);
@@ -752,7 +763,12 @@ static void corpus_tshark(void)
         finish();
     }
 
-    /* ID NAI / URI, CERT types 0-3, V HMAC-SHA-1 and NULL. */
+    begin("ts_counter_psk_init", 1);
+    hdr_srtp(MIKEY_DT_PSK_INIT, 0, 1), t(MIKEY_TS_COUNTER), rnd(16);
+    kd_begin(), kd_add(MIKEY_KEY_TEK, MIKEY_KV_NULL, 30, 0), kemac(MIKEY_ENCR_NULL, MIKEY_MAC_NULL, 0);
+    finish();
+
+    /* ID NAI / URI, CERT type 0 (X.509v3), V HMAC-SHA-1 and NULL. */
     begin("id_nai_uri", 1);
     hdr_srtp(MIKEY_DT_PSK_INIT, 0, 1), t(MIKEY_TS_NTP_UTC), rnd(16), id(MIKEY_ID_NAI, "alice@example.com");
     id(MIKEY_ID_URI, "sip:bob@biloxi.example.com;transport=tls");
@@ -761,6 +777,11 @@ static void corpus_tshark(void)
     begin("cert_x509", 1);
     hdr_srtp(MIKEY_DT_RSAR_INIT, 1, 1), t(MIKEY_TS_NTP_UTC), rnd(16), cert(MIKEY_CERT_X509);
     sign(MIKEY_SIGN_RSA_PKCS1, 128);
+    finish();
+    begin("cert_types_sign_encr", 1); /* X.509v3 Sign, X.509v3 Encr */
+    hdr_srtp(MIKEY_DT_PK_INIT, 1, 1), t(MIKEY_TS_NTP_UTC), rnd(16), cert(MIKEY_CERT_X509_SIGN);
+    cert(MIKEY_CERT_X509_ENCR);
+    kemac(MIKEY_ENCR_AES_CM_128, MIKEY_MAC_HMAC_SHA1_160, 38), pke(0, 128), sign(MIKEY_SIGN_RSA_PKCS1, 128);
     finish();
     begin("v_hmac_sha1", 1);
     hdr_srtp(MIKEY_DT_PSK_RESP, 0, 3), t(MIKEY_TS_NTP), v(MIKEY_MAC_HMAC_SHA1_160);
@@ -853,6 +874,11 @@ static void corpus_roundtrip(void)
         kemac(MIKEY_ENCR_AES_CM_128, MIKEY_MAC_HMAC_SHA1_160, 38), pke(2, 128), sign(0, 128);
         finish();
     }
+    begin("rt_cert_url", 0); /* tshark 4.0 dissects every CERT as DER: Malformed */
+    hdr_srtp(MIKEY_DT_PK_INIT, 1, 1), t(MIKEY_TS_NTP_UTC), rnd(16);
+    id_any(MIKEY_PT_CERT, 0, MIKEY_CERT_X509_URL, "http://pki.example.org/alice.der", 32);
+    kemac(MIKEY_ENCR_AES_CM_128, MIKEY_MAC_HMAC_SHA1_160, 38), pke(0, 128), sign(MIKEY_SIGN_RSA_PKCS1, 128);
+    finish();
     begin("rt_ntp_utc_32", 0);
     hdr_srtp(MIKEY_DT_PSK_RESP, 0, 1), t(MIKEY_TS_NTP_UTC_32), v(MIKEY_MAC_HMAC_SHA1_160);
     finish();
