@@ -28,7 +28,7 @@ static void cm_iv(uint8_t iv[16], const uint8_t s[14], uint32_t csb_id, const ui
 static int kemac_crypt(int enc, const mk_crypto_ops *ops, unsigned encr_alg, const mk_msg_keys *k, uint32_t csb_id,
                        const uint8_t t64[8], const uint8_t *in, size_t len, uint8_t *out, size_t cap, size_t *outlen)
 {
-    if (!ops || !k || !outlen || (len && !in))
+    if (!ops || !k || !outlen || (len && !in) || (cap && !out))
         return MIKEY_ERR_INVALID_ARG;
     size_t need;
     switch (encr_alg) {
