@@ -4,5 +4,6 @@
 #define OPENMIKEY_OPENMIKEY_H
 #include "common.h"
 #include "message.h"
+#include "srtp.h"
 #include "session.h"
 #endif
