@@ -15,7 +15,7 @@ PKGS=(
   # SIP stack of tools/mikey-ua (INTEROP.md "SIP stack facts")
   libre-dev
   # tools the tests use
-  xxd python3
+  xxd python3 groff-base
 )
 
 missing=()

@@ -247,6 +247,18 @@ int mkt_cmd_dump(int argc, char **argv)
             else
                 mkt_err("dump", "%s", msgbuf);
             status = MKT_EXIT_FAIL;
+            if (strict) {
+                /* Say when only --strict refused it. */
+                mikey_msg *lax = NULL;
+                if (mikey_msg_parse(NULL, it->buf, it->len, NULL, &lax, NULL) == MIKEY_OK) {
+                    unsigned bits = mikey_msg_leniencies(lax);
+                    for (unsigned bit = 1; bit; bit <<= 1)
+                        if (bits & bit)
+                            mkt_err("dump", "note: without --strict the leniency '%s' accepts this message",
+                                    mikey_lenient_name(bit));
+                }
+                mikey_msg_free(lax);
+            }
             continue;
         }
         mkt_render_opts ro = {json, it->label[0] ? it->label : NULL};

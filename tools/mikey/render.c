@@ -335,6 +335,11 @@ static void render_hdr(em *e, const mikey_hdr *h)
     /* The raw info in JSON; in text only when there is no decoded view. */
     int decoded = h->map_type == MIKEY_MAP_SRTP_ID || h->map_type == MIKEY_MAP_GENERIC_ID;
     e_hex(e, "map_info", "CS ID map info", h->map_info, decoded || h->map_info.len == 0 ? F_JSON : 0);
+    /* The decoded view exists only for the maps that have entries; an
+     * Empty map (RFC 4563) has none, and its leniency form (two zero
+     * bytes) has no view at all. */
+    if (!decoded)
+        return;
     e_arr(e, "cs", NULL);
     if (h->map_type == MIKEY_MAP_SRTP_ID) {
         mikey_srtp_cs cs;
@@ -683,11 +688,16 @@ void mkt_format_parse_error(const mikey_parse_error *pe, char *out, size_t outle
         snprintf(where, sizeof where, "%s", mikey_pt_name(pe->payload_type));
     else
         snprintf(where, sizeof where, "message");
-    if (pe->field[0])
-        snprintf(out, outlen, "%s at offset %zu: field '%s': %s [%s]", where, pe->offset, pe->field, pe->detail,
-                 mikey_err_name(pe->err));
+    char quoted[40];
+    size_t ql = (size_t)snprintf(quoted, sizeof quoted, "'%s'", pe->field);
+    const char *err = mikey_err_name(pe->err);
+    /* Name the field once: many details already start with it. */
+    if (!pe->field[0] || strncmp(pe->detail, "field '", 7) == 0)
+        snprintf(out, outlen, "%s at offset %zu: %s [%s]", where, pe->offset, pe->detail, err);
+    else if (strncmp(pe->detail, quoted, ql) == 0)
+        snprintf(out, outlen, "%s at offset %zu: field %s [%s]", where, pe->offset, pe->detail, err);
     else
-        snprintf(out, outlen, "%s at offset %zu: %s [%s]", where, pe->offset, pe->detail, mikey_err_name(pe->err));
+        snprintf(out, outlen, "%s at offset %zu: field %s: %s [%s]", where, pe->offset, quoted, pe->detail, err);
 }
 
 /* IANA "MIKEY Security Protocol Parameters" value registries (RFC 3830
