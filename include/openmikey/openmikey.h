@@ -6,4 +6,5 @@
 #include "message.h"
 #include "srtp.h"
 #include "session.h"
+#include "sdp.h"
 #endif
