@@ -107,7 +107,20 @@ typedef struct mk_crypto_ops {
      * `identity` (a SIP/SIPS/tel URI matched against subjectAltName URI
      * entries; NULL: skip the binding check).
      * Errors: MIKEY_ERR_CERT (untrusted, expired, not yet valid, bad
-     * signature, not a CA...), MIKEY_ERR_IDENTITY (valid but not bound). */
+     * signature, not a CA...), MIKEY_ERR_IDENTITY (valid but not bound).
+     * Chain: X509_verify_cert with default flags; trust anchors must be
+     * self-signed roots added with trust_add (an intermediate in the store
+     * is not an anchor); `chain` supplies untrusted intermediates in any
+     * order. Time: `now` is converted to Unix time with the RFC 4330 §3
+     * era rule (top bit clear = era 1, after 2036).
+     * Identity rule (exact and strict): some subjectAltName URI entry must
+     * equal `identity`, either byte for byte or ignoring ASCII case in the
+     * scheme and in the host part only (after '@' — or after ':' when there
+     * is no '@' — up to the first ';' or '?'; RFC 3261 §19.1.4 makes those
+     * case-insensitive). User part and parameters/headers compare exactly;
+     * no percent-decoding or other normalisation; sip: != sips:; DNS/email
+     * SANs and the subject CN never count; an empty identity never
+     * matches; a SAN URI with an embedded NUL is ignored. */
     int (*cert_verify)(const mk_trust *t, const mk_cert *leaf, const mk_cert *const *chain, size_t nchain,
                        uint64_t now, const char *identity);
 

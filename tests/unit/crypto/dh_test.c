@@ -30,6 +30,13 @@ static int script_rng_fn(uint8_t *out, size_t len, void *ud)
     return 0;
 }
 
+static void *null_malloc(size_t n, void *ud)
+{
+    (void)n;
+    (void)ud;
+    return NULL;
+}
+
 static void env_with(mikey_env *env, script_rng *r)
 {
     mikey_env_default(env);
@@ -200,6 +207,13 @@ static void test_dh_rng_and_errors(void)
     MT_EQ_INT(ops->dh_generate(&env, 3, &d), MIKEY_ERR_UNSUPPORTED);
     MT_EQ_INT(ops->dh_generate(&env, 255, &d), MIKEY_ERR_UNSUPPORTED);
     ops->dh_free(NULL);
+    /* Out of memory: NOMEM, nothing leaked, the rng not consulted. */
+    script_rng r2 = {{five}, {32}, 1, 0};
+    env_with(&env, &r2);
+    env.mem.malloc = null_malloc;
+    MT_EQ_INT(ops->dh_generate(&env, MIKEY_DH_OAKLEY5, &d), MIKEY_ERR_NOMEM);
+    MT_CHECK(d == NULL);
+    MT_EQ_INT(r2.next, 0);
 }
 
 int main(void)

@@ -329,14 +329,96 @@ static void test_signature_errors(void)
     MT_EQ_INT(ops->verify(pub, 9, MIKEY_HASH_SHA1, parts, 1, sig, 256), MIKEY_ERR_ALGORITHM);
 }
 
+/* An allocator that fails from the n-th call on (n = 0: always). */
+typedef struct fail_alloc {
+    int calls, fail_from;
+} fail_alloc;
+
+static void *fa_malloc(size_t n, void *ud)
+{
+    fail_alloc *f = ud;
+    return f->calls++ >= f->fail_from ? NULL : malloc(n);
+}
+static void *fa_realloc(void *p, size_t n, void *ud)
+{
+    fail_alloc *f = ud;
+    return f->calls++ >= f->fail_from ? NULL : realloc(p, n);
+}
+static void fa_free(void *p, void *ud)
+{
+    (void)ud;
+    free(p);
+}
+
+/* Every allocation failure gives MIKEY_ERR_NOMEM and leaks nothing (LSan
+ * checks the latter in the sanitizer build). */
+static void test_allocation_failures(void)
+{
+    MT_REQUIRE(k2048);
+    /* A self-signed certificate made with the OpenSSL API. */
+    X509 *x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, k2048);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC, (const unsigned char *)"t", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(x));
+    MT_CHECK(X509_sign(x, k2048, EVP_sha256()) > 0);
+    unsigned char *der = NULL;
+    int dl = i2d_X509(x, &der);
+    MT_REQUIRE(dl > 0);
+    size_t pl;
+    uint8_t *pem = pem_of(k2048, 1, 0, &pl);
+
+    for (int from = 0; from < 3; from++) {
+        fail_alloc fa = {0, from};
+        mikey_env env;
+        mikey_env_default(&env);
+        env.mem.malloc = fa_malloc;
+        env.mem.realloc = fa_realloc;
+        env.mem.free = fa_free;
+        env.mem.user_data = &fa;
+        mk_pkey *k = NULL;
+        mk_cert *c = NULL;
+        mk_trust *t = NULL;
+        int rc = ops->pkey_from_pem(&env, pem, pl, 1, &k);
+        MT_CHECK(from >= 1 ? rc == MIKEY_OK : rc == MIKEY_ERR_NOMEM);
+        ops->pkey_free(k);
+        fa.calls = 0;
+        rc = ops->cert_from_der(&env, der, (size_t)dl, &c); /* 2 allocations */
+        MT_CHECK(from >= 2 ? rc == MIKEY_OK : rc == MIKEY_ERR_NOMEM);
+        if (c) {
+            mikey_span d = ops->cert_der(c);
+            MT_MEMEQ(d.p, d.len, der, (size_t)dl);
+            fa.calls = 0;
+            k = NULL;
+            rc = ops->cert_pubkey(&env, c, &k);
+            MT_CHECK(from >= 1 ? rc == MIKEY_OK : rc == MIKEY_ERR_NOMEM);
+            if (k)
+                MT_CHECK(ops->cert_matches_key(c, k));
+            ops->pkey_free(k);
+        }
+        ops->cert_free(c);
+        fa.calls = 0;
+        rc = ops->trust_new(&env, &t);
+        MT_CHECK(from >= 1 ? rc == MIKEY_OK : rc == MIKEY_ERR_NOMEM);
+        ops->trust_free(t);
+    }
+    free(pem);
+    OPENSSL_free(der);
+    X509_free(x);
+}
+
 int main(void)
 {
     ops = mk_crypto_ossl();
     setup();
     static void (*const fns[])(void) = {test_key_parsing,    test_envelope_round_trip, test_envelope_tamper,
-                                        test_oaep_parameters, test_signatures,          test_signature_errors};
+                                        test_oaep_parameters, test_signatures,          test_signature_errors,
+                                        test_allocation_failures};
     int rc = mt_run("test_key_parsing, test_envelope_round_trip, test_envelope_tamper, test_oaep_parameters, "
-                    "test_signatures, test_signature_errors",
+                    "test_signatures, test_signature_errors, test_allocation_failures",
                     fns, MK_ARRAY_LEN(fns));
     teardown();
     return rc;
