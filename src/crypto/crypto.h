@@ -214,7 +214,7 @@ const mk_crypto_ops *mk_crypto_ossl(void);
  * Errors: MIKEY_ERR_ALGORITHM for an unknown prf_func; MIKEY_ERR_INVALID_ARG
  * for an empty inkey (n = 0 blocks would make the PRF constant zero).
  * outlen may be anything (the last chunk is truncated); out is written in
- * place and wiped on failure.
+ * place and wiped on failure, so it must not overlap inkey or label.
  */
 int mk_prf(const mk_crypto_ops *ops, unsigned prf_func, const uint8_t *inkey, size_t inkey_len,
            const uint8_t *label, size_t label_len, uint8_t *out, size_t outlen);
