@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Media of mikey-ua: one RTP audio stream (RFC 3550) with G.711 PCMU or
+ * PCMA (RFC 3551), 20 ms packets paced by a libre timer from a generated
+ * tone or a WAV file, both directions; received audio decoded into a WAV
+ * file; RTCP sender/receiver reports on the next port.
+ *
+ * THE SRTP HOOK. Every outgoing RTP/RTCP packet passes through
+ * xform.protect / xform.protect_rtcp just before it is sent, and every
+ * incoming one through xform.unprotect / xform.unprotect_rtcp before it is
+ * parsed. The default transform is the identity (plain RTP/AVP). The
+ * security seam (security.h) installs the SRTP transform of the library
+ * (include/openmikey/srtp.h: mikey_srtp_protect / mikey_srtp_unprotect /
+ * mikey_srtp_protect_rtcp / mikey_srtp_unprotect_rtcp) keyed from MIKEY.
+ * Packets that arrive before ua_media_start() (the peer may start sending
+ * before our 200/ACK processing has installed keys) are queued and
+ * processed once the stream starts.
+ */
+#ifndef MIKEY_UA_MEDIA_H
+#define MIKEY_UA_MEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Packet transform: SRTP or identity. Each function works in place: @p pkt
+ *  holds *len bytes and has room for @p cap; on success it returns 0 and
+ *  sets *len to the new length; a negative return drops the packet (for
+ *  unprotect: authentication or replay failure). */
+typedef struct ua_media_xform {
+    const char *name; /**< "none", "srtp", ... (reports) */
+    int (*protect)(void *ctx, uint8_t *pkt, size_t *len, size_t cap);
+    int (*unprotect)(void *ctx, uint8_t *pkt, size_t *len);
+    int (*protect_rtcp)(void *ctx, uint8_t *pkt, size_t *len, size_t cap);
+    int (*unprotect_rtcp)(void *ctx, uint8_t *pkt, size_t *len);
+    void *ctx;
+} ua_media_xform;
+
+/** Room a transform may add to a packet (SRTP tag, MKI, SRTCP index). */
+enum { UA_MEDIA_XFORM_MAX_OVERHEAD = 64 };
+
+typedef struct ua_media_cfg {
+    const char *laddr;       /**< local IP for RTP/RTCP */
+    uint16_t port;           /**< even RTP port; 0: pick a free even pair */
+    int pt;                  /**< payload type to send: 0 (PCMU) or 8 (PCMA) */
+    unsigned tone_hz;        /**< tone frequency when wav is NULL (integer Hz, 1..3999) */
+    int tone_amp;            /**< tone amplitude (1..32767) */
+    const int16_t *wav;      /**< source samples, looped (borrowed); NULL: tone */
+    size_t wav_n;
+    const char *record_path; /**< write received audio here; NULL: do not record */
+    const char *cname;       /**< RTCP SDES CNAME */
+} ua_media_cfg;
+
+typedef struct ua_media_stats {
+    uint32_t ssrc_local, ssrc_remote;
+    uint64_t rtp_sent, rtp_bytes_sent;    /**< packets/bytes on the wire */
+    uint64_t rtp_recv, rtp_bytes_recv;    /**< datagrams received on the RTP port */
+    uint64_t rtp_ok;                      /**< passed unprotect and parsed, from the peer's SSRC */
+    uint64_t rtp_unprotect_fail;          /**< dropped by xform.unprotect (SRTP auth/replay) */
+    uint64_t rtp_auth_ok;                 /**< passed a non-identity unprotect (SRTP authenticated) */
+    uint64_t rtp_malformed, rtp_foreign_ssrc, rtp_late, rtp_queued_dropped;
+    int64_t rtp_lost;                     /**< RFC 3550 A.3 cumulative loss */
+    uint64_t rtcp_sent, rtcp_recv, rtcp_unprotect_fail, rtcp_sr_recv, rtcp_rr_recv, rtcp_bye_recv;
+    uint64_t samples_sent;
+    uint64_t samples_recorded;
+    uint32_t jitter;                      /**< RFC 3550 A.8, timestamp units */
+} ua_media_stats;
+
+typedef struct ua_media ua_media;
+
+/** Bind the RTP and RTCP sockets, prepare the source and the recorder.
+ *  0 or -1 with a message in @p err. */
+int ua_media_new(ua_media **out, const ua_media_cfg *cfg, char *err, size_t errlen);
+uint16_t ua_media_port(const ua_media *m);
+
+/** Install the packet transform (the SRTP seam). NULL: identity. */
+void ua_media_set_xform(ua_media *m, const ua_media_xform *x);
+
+/** Start sending to @p raddr:@p rport (RTCP to rport + 1) with payload type
+ *  @p pt and process what was received so far. 0 or -1. */
+int ua_media_start(ua_media *m, const char *raddr, uint16_t rport, int pt);
+/** Stop sending (an RTCP BYE goes out), close the recording. */
+void ua_media_stop(ua_media *m);
+void ua_media_stats_get(const ua_media *m, ua_media_stats *st);
+void ua_media_free(ua_media *m);
+
+#endif

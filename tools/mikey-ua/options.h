@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Options of mikey-ua. One table serves the command line (--name value,
+ * --name=value, --flag) and the configuration file (name = value lines,
+ * '#' comments), so every option can live in either; the command line
+ * wins. Secrets (password, psk) are better kept in the file (mode 0600)
+ * than on a command line that other users can read in ps.
+ */
+#ifndef MIKEY_UA_OPTIONS_H
+#define MIKEY_UA_OPTIONS_H
+
+#include <stdio.h>
+
+typedef struct ua_opts {
+    /* SIP */
+    char *local;          /* ADDR[:PORT] to bind SIP; media uses ADDR too */
+    char *transport;      /* call: udp|tcp|tls; listen: comma list */
+    unsigned tls_port;
+    char *tls_cert, *tls_key, *tls_ca;
+    int tls_insecure, tls_verify_client;
+    char *aor, *display, *user, *password;
+    char *registrar;
+    unsigned expires;
+    char *outbound_proxy;
+    char *user_agent;
+    /* media */
+    unsigned rtp_port;
+    char *codec;
+    unsigned tone;
+    unsigned amplitude;
+    char *wav;
+    char *record;
+    /* security (the MIKEY seam) */
+    char *security;
+    char *mode;
+    char *psk;
+    char *key, *cert, *ca, *peer_cert;
+    char *srtp_suite;
+    /* behaviour */
+    double duration;      /* seconds of media before we hang up (0: until the peer does) */
+    double timeout;       /* caller: give up (CANCEL) if not answered by then */
+    int auto_answer;
+    unsigned answer_delay; /* ms between 180 and 200 */
+    unsigned max_calls;   /* listen: exit after this many calls (0: never) */
+    unsigned reject;      /* listen: refuse every call with this status (tests) */
+    char *json;           /* append the JSON reports here (default stdout) */
+    unsigned linger;      /* ms to let transactions finish after the last call */
+    int verbose;
+    char *config;
+} ua_opts;
+
+void ua_opts_defaults(ua_opts *o);
+void ua_opts_free(ua_opts *o);
+
+/**
+ * Parse argv[first..argc). Positional arguments are returned in pos[]
+ * (at most maxpos; extra ones are an error). Returns 0, 1 for --help /
+ * --version (already printed), or -1 with a message printed.
+ */
+int ua_opts_parse_argv(ua_opts *o, int argc, char **argv, int first, char **pos, int maxpos, int *npos);
+
+/** Load name = value lines from @p path. 0 or -1 (message printed). */
+int ua_opts_load_file(ua_opts *o, const char *path);
+
+void ua_opts_usage(FILE *f);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "report.h"
+
+#include <inttypes.h>
+
+static void jstr(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void jdelay(FILE *f, const char *key, int64_t v)
+{
+    fprintf(f, ",\"%s\":", key);
+    if (v < 0)
+        fputs("null", f);
+    else
+        fprintf(f, "%" PRId64, v);
+}
+
+#define JS(key, val)                                                                                               \
+    do {                                                                                                           \
+        fputs(",\"" key "\":", f);                                                                                 \
+        jstr(f, (val));                                                                                            \
+    } while (0)
+#define JU(key, val) fprintf(f, ",\"" key "\":%" PRIu64, (uint64_t)(val))
+#define JI(key, val) fprintf(f, ",\"" key "\":%" PRId64, (int64_t)(val))
+
+int ua_report_write(FILE *f, const ua_report *r)
+{
+    fputs("{\"role\":", f);
+    jstr(f, r->role);
+    JS("call_id", r->call_id);
+    JS("peer", r->peer);
+    JS("transport", r->transport);
+    JS("policy", r->policy);
+    JS("security", r->security);
+    JS("xform", r->xform);
+    JS("codec", r->codec);
+    JS("result", r->result);
+    JU("scode", r->scode);
+    JS("reason", r->reason);
+    JS("error", r->error);
+    jdelay(f, "calling_delay_us", r->calling_delay_us);
+    jdelay(f, "answering_delay_us", r->answering_delay_us);
+    jdelay(f, "setup_us", r->setup_us);
+    jdelay(f, "media_ms", r->media_ms);
+    fprintf(f, ",\"mikey_us\":{\"offer\":%" PRIu64 ",\"answer\":%" PRIu64 ",\"finish\":%" PRIu64 "}",
+            r->mikey.offer_us, r->mikey.answer_us, r->mikey.finish_us);
+    if (r->have_media) {
+        const ua_media_stats *m = &r->media;
+        fputs(",\"rtp\":{", f);
+        fprintf(f, "\"ssrc_local\":%" PRIu32 ",\"ssrc_remote\":%" PRIu32, m->ssrc_local, m->ssrc_remote);
+        JU("sent", m->rtp_sent);
+        JU("bytes_sent", m->rtp_bytes_sent);
+        JU("received", m->rtp_recv);
+        JU("bytes_received", m->rtp_bytes_recv);
+        JU("accepted", m->rtp_ok);
+        JU("authenticated", m->rtp_auth_ok);
+        JU("unprotect_failed", m->rtp_unprotect_fail);
+        JU("malformed", m->rtp_malformed);
+        JU("foreign_ssrc", m->rtp_foreign_ssrc);
+        JU("late", m->rtp_late);
+        JI("lost", m->rtp_lost);
+        JU("jitter", m->jitter);
+        JU("samples_sent", m->samples_sent);
+        JU("samples_recorded", m->samples_recorded);
+        fputs("},\"rtcp\":{", f);
+        fprintf(f, "\"sent\":%" PRIu64, m->rtcp_sent);
+        JU("received", m->rtcp_recv);
+        JU("sr_received", m->rtcp_sr_recv);
+        JU("rr_received", m->rtcp_rr_recv);
+        JU("bye_received", m->rtcp_bye_recv);
+        JU("unprotect_failed", m->rtcp_unprotect_fail);
+        fputc('}', f);
+    }
+    JS("record", r->record);
+    fputs("}\n", f);
+    fflush(f);
+    return ferror(f) ? -1 : 0;
+}
