@@ -570,9 +570,11 @@ static int parse_lines(pctx *c)
             return rc;
         pos = nl ? end + 1 : c->len;
     }
-    c->line_off = c->len;
     if (c->line_no == 0)
         return fail(c, MIKEY_ERR_ENCODING, 0, "empty description");
+    /* Errors found at the end point just past the last line. */
+    c->line_off = c->len;
+    c->line_no++;
     if (c->media == MIKEY_SDP_SESSION) {
         int rc = end_session(c);
         if (rc)
