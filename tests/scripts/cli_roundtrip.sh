@@ -7,7 +7,8 @@
 #   checked below when the shared files are present; the hand-written ones
 #   cover every payload type of RFC 3830/4563/6043/6267/6509);
 # - fed as raw bytes, base64 (one line and wrapped), hex (plain, wrapped,
-#   colon-separated), an a=key-mgmt:mikey line and a whole SDP, each both
+#   colon-separated), an a=key-mgmt:mikey line, a whole SDP and an RTSP
+#   KeyMgmt header (RFC 4567 §3.2), each both
 #   auto-detected and with --in: every form must give the same JSON;
 # - `dump --json | encode --out raw` must give back the identical bytes,
 #   --out base64/hex/sdp the same bytes in those forms, and the decoded
@@ -82,8 +83,11 @@ for f in "$T"/msg/*.bin; do
   printf 'a=key-mgmt:mikey %s\r\n' "$b64" >"$T/in.line"
   printf 'v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\na=key-mgmt:mikey %s\r\nm=audio 49000 RTP/SAVP 0\r\n' \
     "$b64" >"$T/in.sdp"
+  # RFC 4567 §3.2 RTSP header.
+  printf 'SETUP rtsp://192.0.2.1/stream RTSP/1.0\r\nCSeq: 3\r\nKeyMgmt: prot=mikey; uri="rtsp://192.0.2.1/stream"; data="%s"\r\n\r\n' \
+    "$b64" >"$T/in.rtsp"
   for form in "raw:$f" "base64:$T/in.b64" "base64:$T/in.b64wrap" "hex:$T/in.hex" "hex:$T/in.hexcolon" \
-              "sdp:$T/in.line" "sdp:$T/in.sdp"; do
+              "sdp:$T/in.line" "sdp:$T/in.sdp" "sdp:$T/in.rtsp"; do
     fmt=${form%%:*}
     file=${form#*:}
     for mode in auto forced; do

@@ -812,7 +812,7 @@ static int append_list(bctx *b, mkt_jval *arr, mikey_msg *m, int is_msg, const c
         mkt_jval *o = arr->u.arr.items[i];
         size_t old = path_push(b, "%s%s[%zu]", b->path[0] ? "." : "", key, i);
         mikey_payload pl;
-        unsigned type;
+        unsigned type = 0;
         int rc = -1;
         memset(&pl, 0, sizeof pl);
         if (want_obj(b, o, "a payload") || payload_type(b, o, &type))
