@@ -185,6 +185,15 @@ static int kfail(mkt_cerr *e, size_t pos, const char *fmt, ...)
     return -1;
 }
 
+/* Labels and protocol names end up in messages and JSON: keep them
+ * printable ASCII whatever the input holds. */
+static void printable(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+}
+
 static void store(mkt_keymgmt *out, size_t max, size_t *n, const char *label, const char *proto, size_t plen,
                   const char *text, size_t d0, size_t d1, unsigned line)
 {
@@ -194,6 +203,8 @@ static void store(mkt_keymgmt *out, size_t max, size_t *n, const char *label, co
         snprintf(k->label, sizeof k->label, "%s", label);
         snprintf(k->proto, sizeof k->proto, "%.*s", (int)(plen < sizeof k->proto ? plen : sizeof k->proto - 1),
                  proto);
+        printable(k->label);
+        printable(k->proto);
         k->data = text + d0;
         k->data_len = d1 - d0;
         k->data_off = d0;

@@ -178,6 +178,7 @@ int mkt_cmd_dump(int argc, char **argv)
         }
         for (size_t k = 0; k < nkm; k++) {
             item *it = &items[nitems];
+            memset(it, 0, sizeof *it);
             snprintf(it->label, sizeof it->label, "%s", km[k].label);
             it->line = km[k].line;
             if (!ci_eq(km[k].proto, "mikey")) {

@@ -118,4 +118,17 @@ static void test_rtsp(void)
     MT_CHECK(strstr(e.msg, "without data=") != NULL);
 }
 
-MT_MAIN(test_detect, test_fmt_names, test_sdp, test_sdp_errors, test_rtsp)
+/* Labels and protocol names are made printable (they reach JSON and stderr). */
+static void test_labels_printable(void)
+{
+    const char *t = "v=0\nm=au\xffio 1 RTP/AVP 0\na=key-mgmt:mi\x01key QUJD\n";
+    mkt_keymgmt k[2];
+    size_t n;
+    mkt_cerr e;
+    MT_EQ_INT(mkt_keymgmt_find(t, strlen(t), k, 2, &n, &e), 0);
+    MT_REQUIRE(n == 1);
+    MT_EQ_STR(k[0].label, "media 1 (au?io)");
+    MT_EQ_STR(k[0].proto, "mi?key");
+}
+
+MT_MAIN(test_labels_printable, test_detect, test_fmt_names, test_sdp, test_sdp_errors, test_rtsp)
