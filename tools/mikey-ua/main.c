@@ -215,6 +215,8 @@ static void report(call_ctx *c, const ua_event *ev)
         result = "ok";
     else if (c->rejected_by_us || (ev->scode >= 300 && ev->by_peer))
         result = "rejected";
+    else if (c->callee && ev->by_peer && ev->reason && !strcmp(ev->reason, "CANCEL received"))
+        result = "cancelled";
     else
         result = "failed";
     r.result = result;
@@ -237,16 +239,30 @@ static void report(call_ctx *c, const ua_event *ev)
     r.record = a->o.record;
     if (ua_report_write(a->json, &r))
         fprintf(stderr, "mikey-ua: cannot write the JSON report\n");
+    /* Exit status: a call gives 0 only if it succeeded; listen gives 1 if
+     * any call failed (refusals and cancellations are normal outcomes). */
     if (!strcmp(result, "ok"))
         a->calls_ok++;
-    else
+    else if (a->mode == MODE_CALL || !strcmp(result, "failed"))
         a->failed = 1;
-    fprintf(stderr, "mikey-ua: call %s: %s%s%s\n", result, ev->scode ? "" : "", ev->reason ? ev->reason : "",
-            c->error[0] ? " -- " : "");
+    if (ev->scode)
+        fprintf(stderr, "mikey-ua: call %s: %u %s\n", result, ev->scode, ev->reason ? ev->reason : "");
+    else
+        fprintf(stderr, "mikey-ua: call %s: %s\n", result, ev->reason ? ev->reason : "");
     if (c->error[0])
         fprintf(stderr, "mikey-ua: error: %s\n", c->error);
     else if (ev->detail)
         fprintf(stderr, "mikey-ua: %s\n", ev->detail);
+}
+
+/* Our media ends before our BYE goes out, so the RTCP BYE (RFC 3550
+ * §6.6) reaches a peer that is still listening. */
+static void stop_media(call_ctx *c)
+{
+    if (c->media_started && !c->t_media1) {
+        c->t_media1 = ua_now_us();
+        ua_media_stop(c->media);
+    }
 }
 
 static void dur_tmr_h(void *arg)
@@ -254,6 +270,7 @@ static void dur_tmr_h(void *arg)
     call_ctx *c = arg;
 
     logv(c->a, "duration reached: hanging up");
+    stop_media(c);
     ua_call_hangup(c->call);
 }
 
@@ -472,8 +489,12 @@ static void on_incoming(app *a, const ua_event *ev)
     if (a->o.auto_answer) {
         tmr_start(&c->answer_tmr, a->o.answer_delay, answer_tmr_h, c);
     } else {
-        fprintf(stderr, "mikey-ua: ringing -- press Enter to answer\n");
-        a->ringing = c;
+        if (a->stdin_watch) {
+            fprintf(stderr, "mikey-ua: ringing -- press Enter to answer\n");
+            a->ringing = c;
+        } else {
+            fprintf(stderr, "mikey-ua: ringing (no --auto-answer and stdin is not a terminal: not answering)\n");
+        }
     }
 }
 
@@ -525,10 +546,9 @@ static int on_event(const ua_event *ev, void *arg)
         return -1;
     case UA_EV_CLOSED:
         if (c) {
-            if (c->media) {
-                c->t_media1 = ua_now_us();
+            stop_media(c);
+            if (c->media)
                 ua_media_stop(c->media);
-            }
             report(c, ev);
             ctx_free(c);
             ua_call_set_user(ev->call, NULL);

@@ -32,7 +32,8 @@ enum { UA_MAX_TLS_NAMES = 16 };
 struct ua_sip {
     struct sip *sip;
     struct sipsess_sock *sock;
-    struct sip_lsnr *lsnr;
+    struct sip_lsnr *lsnr;      /* after the session layer: OPTIONS */
+    struct sip_lsnr *lsnr_pre;  /* before the session layer: notes BYE/CANCEL */
     struct sipreg *reg;
     struct tls *tls;
     struct dnsc *dnsc;
@@ -82,6 +83,7 @@ struct ua_call {
     char close_reason[64];
     int close_by_peer;
     int close_err;
+    char peer_req[16]; /* "BYE" / "CANCEL" received from the peer */
 };
 
 static int g_ssl_ex_idx = -1;
@@ -578,7 +580,15 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
     ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
     ev.err = err;
     ev.by_peer = 1;
-    if (msg && msg->req) {
+    if (!msg && !c->peer_req[0] && c->incoming && c->state == CS_RINGING && err == ECONNRESET) {
+        /* libre 1.1 matches a CANCEL to the INVITE transaction before any
+         * listener sees it, then terminates the session like this. */
+        snprintf(c->peer_req, sizeof(c->peer_req), "CANCEL");
+    }
+    if (!msg && c->peer_req[0]) {
+        (void)re_snprintf(rbuf, sizeof(rbuf), "%s received", c->peer_req);
+        ev.reason = rbuf;
+    } else if (msg && msg->req) {
         /* BYE or CANCEL from the peer: say which. */
         (void)re_snprintf(rbuf, sizeof(rbuf), "%r received", &msg->met);
         ev.reason = rbuf;
@@ -622,6 +632,31 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
         fprintf(stderr, "mikey-ua: internal: incoming call neither accepted nor rejected; answering 500\n");
         (void)ua_call_reject(c, 500, "Server Internal Error", NULL, NULL, 0);
     }
+}
+
+/*
+ * Sees every request before libre's session layer (registered first) and
+ * lets it through. libre 1.1 reports a BYE and a CANCEL alike to the close
+ * handler (ECONNRESET, no message); noting the method here lets the CLOSED
+ * event say which one ended the call.
+ */
+static bool pre_request_handler(const struct sip_msg *msg, void *arg)
+{
+    ua_sip *ua = arg;
+    int bye = !pl_strcmp(&msg->met, "BYE");
+    int cancel = !pl_strcmp(&msg->met, "CANCEL");
+
+    if (!bye && !cancel)
+        return false;
+    for (struct le *le = ua->calls.head; le; le = le->next) {
+        ua_call *c = le->data;
+        if (c->state == CS_CLOSED || !c->callid || pl_strcmp(&msg->callid, c->callid))
+            continue;
+        if (cancel && !c->incoming)
+            continue;
+        snprintf(c->peer_req, sizeof(c->peer_req), "%s", bye ? "BYE" : "CANCEL");
+    }
+    return false;
 }
 
 /* Out-of-dialog requests libre's session layer did not take: OPTIONS. */
@@ -788,7 +823,9 @@ int ua_sip_new(ua_sip **out, const ua_sip_cfg *cfg, ua_event_h h, void *arg, cha
     }
     nodelay_all();
 
-    e = sipsess_listen(&ua->sock, ua->sip, 32, conn_handler, ua);
+    e = sip_listen(&ua->lsnr_pre, ua->sip, true, pre_request_handler, ua);
+    if (!e)
+        e = sipsess_listen(&ua->sock, ua->sip, 32, conn_handler, ua);
     if (!e)
         e = sip_listen(&ua->lsnr, ua->sip, true, request_handler, ua);
     if (e) {
@@ -887,6 +924,7 @@ static void drain_tmr(void *arg)
      * the REGISTER with Expires: 0) has released the stack, then calls
      * exit_handler. From here on the stack's last reference is libre's. */
     ua->lsnr = mem_deref(ua->lsnr);
+    ua->lsnr_pre = mem_deref(ua->lsnr_pre);
     ua->sock = mem_deref(ua->sock);
     ua->sip_given = 1;
     sip_close(ua->sip, false);
@@ -920,6 +958,7 @@ static void close_stack(ua_sip *ua)
         call_free(le->data);
     ua->reg = mem_deref(ua->reg);
     ua->lsnr = mem_deref(ua->lsnr);
+    ua->lsnr_pre = mem_deref(ua->lsnr_pre);
     if (ua->sock) {
         sipsess_close_all(ua->sock);
         ua->sock = mem_deref(ua->sock);
