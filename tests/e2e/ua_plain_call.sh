@@ -275,7 +275,94 @@ print("refused call:", c["result"], c["scode"], "/", e["result"], e["scode"])
 raise SystemExit(0 if ok else 1)
 EOF
 
-# ---- 5. no sanitizer report in any process (ASan/UBSan builds) ----
+# ---- 5. the callee under policy `off` facing offers of MIKEY-capable
+#      callers (a raw SIP UAC here): a "preferred" offer (RTP/SAVP with
+#      key-mgmt + RTP/AVP fallback) is answered on the fallback with the
+#      SRTP stream refused (port 0, RFC 3264 §6); a "required" offer (RTP/SAVP
+#      only) gets 488 Not Acceptable Here ----
+start_callee offers --tone 600 --max-calls 2
+python3 - "$PORT" <<'EOF2' || { show_logs offers; fail "offers from MIKEY callers not handled as expected"; }
+import base64, socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5); s.bind(("127.0.0.1", 0))
+lp = s.getsockname()[1]
+# Not a valid MIKEY message: a callee under `off` must not even look at it.
+km = base64.b64encode(bytes(range(1, 40))).decode()
+
+def sdp(streams):
+    body = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    for proto, rport, with_km in streams:
+        body += f"m=audio {rport} {proto} 0\r\na=rtpmap:0 PCMU/8000\r\n"
+        if with_km:
+            body += f"a=key-mgmt:mikey {km}\r\n"
+    return body
+
+def request(method, n, cseq, body="", totag="", extra="", branch=None):
+    # RFC 3261 §17.1.1.3: the ACK of a non-2xx final response reuses the
+    # INVITE's branch; every other request (the ACK of a 2xx included) is new.
+    branch = branch or f"z9hG4bK-e2e-{n}-{method}-{cseq}"
+    hdr = (f"{method} sip:bob@127.0.0.1:{port} SIP/2.0\r\n"
+           f"Via: SIP/2.0/UDP 127.0.0.1:{lp};branch={branch};rport\r\n"
+           f"Max-Forwards: 70\r\nTo: <sip:bob@127.0.0.1>{totag}\r\nFrom: <sip:probe@127.0.0.1>;tag=e2e{n}\r\n"
+           f"Call-ID: e2e-offer-{n}@127.0.0.1\r\nCSeq: {cseq} {method}\r\n"
+           f"Contact: <sip:probe@127.0.0.1:{lp}>\r\n{extra}")
+    if body:
+        hdr += f"Content-Type: application/sdp\r\nContent-Length: {len(body)}\r\n\r\n{body}"
+    else:
+        hdr += "Content-Length: 0\r\n\r\n"
+    s.sendto(hdr.encode(), ("127.0.0.1", port))
+
+def final(method):
+    while True:
+        msg = s.recv(65535).decode(errors="replace")
+        first = msg.split("\r\n", 1)[0]
+        code = int(first.split()[1])
+        if code >= 200 and f" {method}\r\n" in msg.split("CSeq:", 1)[1].split("\r\n", 1)[0] + "\r\n":
+            return code, msg
+
+def totag(msg):
+    for line in msg.split("\r\n"):
+        if line.lower().startswith("to:") and ";tag=" in line:
+            return ";tag=" + line.split(";tag=", 1)[1]
+    return ""
+
+ok = True
+# preferred-style offer
+request("INVITE", 1, 1, sdp([("RTP/SAVP", 40000, True), ("RTP/AVP", 40002, False)]))
+code, msg = final("INVITE")
+body = msg.split("\r\n\r\n", 1)[1]
+mlines = [l for l in body.split("\r\n") if l.startswith("m=")]
+print("preferred offer ->", code, mlines)
+if code != 200 or len(mlines) != 2 or not mlines[0].startswith("m=audio 0 RTP/SAVP") \
+        or not mlines[1].startswith("m=audio ") or mlines[1].startswith("m=audio 0 ") or "RTP/AVP 0" not in mlines[1] \
+        or "key-mgmt" in body:
+    ok = False
+tt = totag(msg)
+request("ACK", 1, 1, totag=tt)
+time.sleep(0.5)
+request("BYE", 1, 2, totag=tt)
+code, _ = final("BYE")
+print("BYE ->", code)
+ok = ok and code == 200
+# required-style offer
+request("INVITE", 2, 1, sdp([("RTP/SAVP", 40004, True)]))
+code, msg = final("INVITE")
+print("required offer ->", code)
+request("ACK", 2, 1, totag=totag(msg), branch="z9hG4bK-e2e-2-INVITE-1")
+ok = ok and code == 488
+sys.exit(0 if ok else 1)
+EOF2
+wait "$CALLEE_PID"; rc=$?
+[ $rc -eq 0 ] || { show_logs offers; fail "offers: callee exit $rc"; }
+python3 - <<'EOF2' || { show_logs offers; fail "offers: callee reports wrong"; }
+import json
+r = [json.loads(l) for l in open("offers.callee.json") if l.strip()]
+got = [(x["result"], x["scode"]) for x in r]
+print("callee reports:", got)
+raise SystemExit(0 if got == [("ok", 0), ("rejected", 488)] else 1)
+EOF2
+
+# ---- 6. no sanitizer report in any process (ASan/UBSan builds) ----
 if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" ./*.log >/dev/null 2>&1; then
     for f in $(grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" ./*.log); do echo "--- $f" >&2; cat "$f" >&2; done
     fail "sanitizer report"

@@ -6,7 +6,7 @@
  *   mikey-ua listen [options]       answer incoming calls
  *
  * This file is the call controller: it reacts to the SIP adapter's events
- * (sip_adapter.h), builds the SDP (sdp_min.h), calls the MIKEY seam at the
+ * (sip_adapter.h), builds the SDP (sdp_ua.h, over the library's sdp.h), calls the MIKEY seam at the
  * points of the call where key management happens (security.h), runs the
  * media (media.h) and writes one JSON report per call (report.h).
  */
@@ -24,7 +24,7 @@
 #include "media.h"
 #include "options.h"
 #include "report.h"
-#include "sdp_min.h"
+#include "sdp_ua.h"
 #include "security.h"
 #include "sip_adapter.h"
 #include "wav.h"
@@ -179,7 +179,7 @@ static int first_g711(const ua_sdp_stream *m)
 static int start_media(call_ctx *c, const ua_sdp *remote)
 {
     ua_media_xform xf;
-    const char *addr = ua_sdp_stream_addr(remote, c->stream);
+    const char *addr = remote->streams[c->stream].addr;
     uint16_t port = remote->streams[c->stream].port;
 
     ua_sec_media_xform(c->sec, &xf);
@@ -314,8 +314,9 @@ static int dial(app *a)
         ctx_free(c);
         return -1;
     }
-    text = ua_sdp_print(&c->offer, &len);
+    text = ua_sdp_offer_text(&c->offer, &len, err, sizeof(err));
     if (!text) {
+        fprintf(stderr, "mikey-ua: %s\n", err);
         ctx_free(c);
         return -1;
     }
@@ -453,8 +454,6 @@ static void on_incoming(app *a, const ua_event *ev)
         ua_sdp_stream *m = &c->answer.streams[i];
         snprintf(m->proto, sizeof(m->proto), "%s", c->offer.streams[i].proto);
         m->port = 0;
-        m->pts[0] = c->offer.streams[i].npts ? c->offer.streams[i].pts[0] : 0;
-        m->npts = 1;
     }
     /* THE SEAM, callee side: the offer's I_MESSAGE in, the R_MESSAGE (or a
      * refusal with the MIKEY Error message) out. */
@@ -476,13 +475,15 @@ static void on_incoming(app *a, const ua_event *ev)
         m->port = ua_media_port(c->media);
         m->pts[0] = c->pt;
         m->npts = 1;
-        snprintf(m->dir, sizeof(m->dir), "sendrecv");
     }
-    c->answer_text = ua_sdp_print(&c->answer, &c->answer_len);
-    if (!c->answer_text || ua_call_accept(ev->call)) {
+    c->answer_text = ua_sdp_answer_text(&c->offer, &c->answer, &c->answer_len, err, sizeof(err));
+    if (!c->answer_text) {
+        snprintf(c->error, sizeof(c->error), "building the answer: %s", err);
+        (void)ua_call_reject(ev->call, 500, "Server Internal Error", NULL, NULL, 0);
+        return;
+    }
+    if (ua_call_accept(ev->call)) {
         snprintf(c->error, sizeof(c->error), "cannot accept the call");
-        if (!c->answer_text)
-            (void)ua_call_reject(ev->call, 500, "Server Internal Error", NULL, NULL, 0);
         return;
     }
     logv(a, "answer:\n%s", c->answer_text);

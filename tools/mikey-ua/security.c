@@ -132,11 +132,11 @@ int ua_sec_offer(ua_sec *s, ua_sdp *sdp, char *err, size_t errlen)
     case UA_SEC_PREFERRED:
     case UA_SEC_REQUIRED:
         /* TODO(mikey): mikey_offer(ctx, &opts{mode, peer_id, streams = {ssrc of
-         * our media, roc 0}, sdp_ids}, buf, ...) -> I_MESSAGE; the SDP attribute
-         * "mikey <base64(I_MESSAGE)>" (RFC 4567 §3.1, via include/openmikey/sdp.h)
-         * goes into streams[0].key_mgmt with proto "RTP/SAVP"; for PREFERRED
-         * append a copy of the template as stream 1, proto "RTP/AVP", no key-mgmt
-         * (the fallback). */
+         * our media, roc 0}, sdp_ids from mikey_sdp_ids_build({"mikey"})}, buf, ...)
+         * -> I_MESSAGE; ua_sdp_set_km(sdp, 0, I_MESSAGE) (sdp_ua.c emits
+         * "a=key-mgmt:mikey <base64>", RFC 4567 §3.1) with proto "RTP/SAVP";
+         * for PREFERRED append a copy of the template as stream 1, proto
+         * "RTP/AVP", no key-mgmt (the fallback). */
         return -1;
     }
     s->times.offer_us = ua_now_us() - t0;
@@ -152,12 +152,14 @@ int ua_sec_answer(ua_sec *s, const ua_sdp *offer, ua_sdp *answer, size_t *stream
     /* Under `off` we serve the first RTP/AVP audio stream; RTP/SAVP streams
      * are refused with port 0 (RFC 3264 §6). An offer with no RTP/AVP stream
      * (a `required` caller) cannot be served: 488 (RFC 3261 §21.4.26).
-     * TODO(mikey): for an RTP/SAVP stream with a=key-mgmt (media level, else
-     * session level), decode "mikey <base64>" (sdp.h) and run
-     * mikey_answer(ctx, I_MESSAGE, ..., R_MESSAGE) (DH, DH-HMAC, RSA-R and
-     * PSK/PKE with V answer with an R_MESSAGE for the 200's key-mgmt); on
-     * failure reply 606 carrying the Error message mikey_answer() wrote
-     * (488 when the policy or the offer, not the message, is at fault). */
+     * TODO(mikey): for an RTP/SAVP stream with offer->streams[i].km (the
+     * decoded a=key-mgmt that applies: media level, else session level), run
+     * mikey_answer(ctx, km, km_len, R_MESSAGE, ...) and check the bidding-down
+     * list with mikey_sdp_ids_check_sdp(msg, offer->parsed, ...) (RFC 4567 §7);
+     * DH, DH-HMAC, RSA-R and PSK/PKE with V give an R_MESSAGE for
+     * ua_sdp_set_km(answer, i, ...); on failure reply 606 carrying the Error
+     * message mikey_answer() wrote (488 when the policy or the offer, not the
+     * message, is at fault). */
     for (size_t i = 0; i < offer->nstreams; i++) {
         const ua_sdp_stream *m = &offer->streams[i];
         if (m->port != 0 && !strcmp(m->proto, "RTP/AVP")) {
@@ -178,7 +180,7 @@ int ua_sec_finish(ua_sec *s, const ua_sdp *offer, const ua_sdp *answer, size_t *
     uint64_t t0 = ua_now_us();
 
     /* TODO(mikey): if the accepted stream is RTP/SAVP: mikey_finish(ctx,
-     * R_MESSAGE from its key-mgmt) (or, PSK/PKE without V, nothing to read);
+     * answer->streams[i].km) (or, PSK/PKE without V, nothing to read);
      * MIKEY_ERR_PEER_ERROR -> report mikey_ctx_peer_error(); then the keys
      * via mikey_ctx_cs_keys() for the SRTP contexts. A `required` caller
      * whose callee answered RTP/AVP only fails here (the call is ended). */

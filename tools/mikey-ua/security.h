@@ -17,7 +17,7 @@
  *
  * Today only the `off` policy is implemented: plain RTP/AVP, identity
  * transform. The TODO(mikey) notes below say which session.h / srtp.h call
- * goes where; the SDP side (a=key-mgmt) is sdp_min.h's key_mgmt fields.
+ * goes where; the SDP side (a=key-mgmt) is the km fields of sdp_ua.h.
  */
 #ifndef MIKEY_UA_SECURITY_H
 #define MIKEY_UA_SECURITY_H
@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "media.h"
-#include "sdp_min.h"
+#include "sdp_ua.h"
 
 /** Security policy of a call (DESIGN.md "The user agent"). */
 typedef enum ua_sec_policy {
