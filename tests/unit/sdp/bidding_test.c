@@ -297,19 +297,22 @@ static void test_offer_strip_end_to_end(void)
     MT_REQUIRE(mikey_msg_parse(NULL, info[0].mikey.p, info[0].mikey.len, NULL, &rm, NULL) == MIKEY_OK);
     int v;
     MT_EQ_INT(mikey_sdp_ids_check_sdp(rm, s, info[0].km_scope, 0, &v), MIKEY_OK);
-    mikey_sdp_free(s);
 
-    /* Attacker: delete the "a=key-mgmt:keyp1 ..." line. */
-    char *k = strstr(sdp, "a=key-mgmt:keyp1");
+    /* Attacker: delete the "a=key-mgmt:keyp1 ..." line (of a copy: rm's
+     * spans point into s, which points into sdp). */
+    char tampered[2048];
+    memcpy(tampered, sdp, strlen(sdp) + 1);
+    char *k = strstr(tampered, "a=key-mgmt:keyp1");
     MT_REQUIRE(k);
     char *eol = strstr(k, "\r\n");
     memmove(k, eol + 2, strlen(eol + 2) + 1);
-    s = sdp_of(sdp);
-    MT_REQUIRE(s);
-    MT_EQ_INT(mikey_sdp_ids_check_sdp(rm, s, info[0].km_scope, 0, &v), MIKEY_ERR_POLICY);
+    mikey_sdp *t = sdp_of(tampered);
+    MT_REQUIRE(t);
+    MT_EQ_INT(mikey_sdp_ids_check_sdp(rm, t, info[0].km_scope, 0, &v), MIKEY_ERR_POLICY);
     MT_EQ_INT(v, MIKEY_SDP_IDS_STRIPPED);
-    mikey_sdp_free(s);
+    mikey_sdp_free(t);
     mikey_msg_free(rm);
+    mikey_sdp_free(s);
     mikey_msg_free(m);
     free(buf);
 }
