@@ -527,9 +527,8 @@ int ua_media_new(ua_media **out, const ua_media_cfg *cfg, char *err, size_t errl
     tmr_init(&m->tx_tmr);
     tmr_init(&m->rtcp_tmr);
     snprintf(m->laddr, sizeof(m->laddr), "%s", cfg->laddr ? cfg->laddr : "0.0.0.0");
+    /* cname[] is shorter than the 255 bytes an SDES item can carry. */
     snprintf(m->cname, sizeof(m->cname), "%s", cfg->cname ? cfg->cname : "mikey-ua");
-    if (strlen(m->cname) > 255)
-        m->cname[255] = '\0';
     m->pt = cfg->pt;
     m->wav = cfg->wav;
     m->wav_n = cfg->wav_n;
