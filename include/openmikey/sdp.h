@@ -238,8 +238,9 @@ typedef struct mikey_sdp mikey_sdp;
  * ::MIKEY_SDP_LENIENT_ORDER), v=0 first, exactly one o= and s=, the o=, c=,
  * t= and m= field syntax, direction attributes (at most one per section),
  * and every a=key-mgmt attribute (RFC 4567 §3.1 ABNF, strict base64, at most
- * one attribute per protocol id in a section). Other attributes are kept
- * opaque (RFC 8866 §5.13: ignore what is not understood).
+ * one attribute per protocol id and MIKEY_SDP_IDS_MAX attributes in a
+ * section). Other attributes are kept opaque (RFC 8866 §5.13: ignore what is
+ * not understood); k= lines are discarded (RFC 8866 §5.12).
  *
  * @param env   allocator source (NULL: defaults); copied.
  * @param text  the description; must outlive @p *out (views point into it).

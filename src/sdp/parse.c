@@ -390,7 +390,6 @@ static int media_rank(char t)
 /* Checks due when the session section ends (first m= or end of text). */
 static int end_session(pctx *c)
 {
-    const mikey_sdp_session *s = &c->sdp->sess;
     size_t at = c->line_off;
     if (!(c->seen & LETTER_BIT('o')))
         return fail(c, MIKEY_ERR_ENCODING, at, "no o= line (RFC 8866 §5.2)");
@@ -401,7 +400,6 @@ static int end_session(pctx *c)
         if (rc)
             return rc;
     }
-    (void)s;
     return MIKEY_OK;
 }
 
