@@ -302,6 +302,11 @@ static int dial(app *a)
 
     if (!c)
         return -1;
+    if (strncmp(a->target, "sip:", 4) != 0 && strncmp(a->target, "sips:", 5) != 0) {
+        fprintf(stderr, "mikey-ua: \"%s\" is not a SIP URI (sip:user@host[:port])\n", a->target);
+        ctx_free(c);
+        return -1;
+    }
     if (media_create(c, err, sizeof(err)) || ua_sec_new(&c->sec, &a->sec, a->target, err, sizeof(err))) {
         fprintf(stderr, "mikey-ua: %s\n", err);
         ctx_free(c);
@@ -642,17 +647,21 @@ static int setup(app *a, char *err, size_t errlen)
         snprintf(err, errlen, "bad --local \"%s\" (ADDR[:PORT])", a->o.local);
         return -1;
     }
-    /* Media goes out of the SIP address; for a wildcard bind use the
-     * address of the default route. */
-    snprintf(a->media_addr, sizeof(a->media_addr), "%s", a->laddr);
+    /* libre's SIP transports need a concrete address (it goes into Via and
+     * Contact), and so does SDP: for a wildcard use the address of the
+     * default route. */
     {
         struct sa sa;
         if (sa_set_str(&sa, a->laddr, 0) == 0 && sa_is_any(&sa)) {
             struct sa def;
-            if (net_default_source_addr_get(sa_af(&sa), &def) == 0)
-                (void)sa_ntop(&def, a->media_addr, sizeof(a->media_addr));
+            if (net_default_source_addr_get(sa_af(&sa), &def) != 0 ||
+                sa_ntop(&def, a->laddr, sizeof(a->laddr)) != 0) {
+                snprintf(err, errlen, "no default network address: give --local ADDR[:PORT]");
+                return -1;
+            }
         }
     }
+    snprintf(a->media_addr, sizeof(a->media_addr), "%s", a->laddr);
     if (!a->o.codec || !strcmp(a->o.codec, "pcmu"))
         a->pt_pref = UA_PT_PCMU;
     else if (!strcmp(a->o.codec, "pcma"))

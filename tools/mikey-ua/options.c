@@ -26,7 +26,7 @@ typedef struct opt {
 
 static const opt table[] = {
     S("config", config, "FILE", "read name = value options from FILE (command line wins)"),
-    S("local", local, "ADDR[:PORT]", "bind SIP (UDP/TCP) here; media uses ADDR (default 0.0.0.0:5060 listen, :0 call)"),
+    S("local", local, "ADDR[:PORT]", "bind SIP (UDP/TCP) and media here (default: the default route's address, port 5060 listen, any call)"),
     S("transport", transport, "udp|tcp|tls", "call: transport to use; listen: comma list (default udp,tcp[,tls])"),
     U("tls-port", tls_port, "PORT", "listen: TLS port (default SIP port + 1; 0 with --local :0)"),
     S("tls-cert", tls_cert, "FILE", "PEM certificate chain (and key, unless --tls-key) for TLS"),
