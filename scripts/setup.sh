@@ -14,6 +14,8 @@ PKGS=(
   libsrtp2-dev
   # SIP stack of tools/mikey-ua (INTEROP.md "SIP stack facts")
   libre-dev
+  # SIP proxy/registrar peer of tests/e2e/ua_kamailio.sh
+  kamailio
   # tools the tests use
   xxd python3 groff-base
 )
