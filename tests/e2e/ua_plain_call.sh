@@ -204,6 +204,16 @@ for tp in udp tcp tls; do
     check_call "$tp" tone:440 tone:1000 "$codec" || { show_logs "$tp"; fail "$tp: checks failed"; }
 done
 
+# ---- 1b. TLS, the callee hangs up: its BYE goes to the caller's Contact,
+#      a new TLS connection that the callee verifies in turn ----
+start_callee tlsbye --tone 1000 --record tlsbye.callee.wav --duration 3 --tls-ca ca.crt
+run_call tlsbye tls --tone 440 --duration 0 --tls-cert server.pem --record tlsbye.caller.wav
+if [ "$CALLER_RC" -ne 0 ] || [ "$CALLEE_RC" -ne 0 ]; then
+    show_logs tlsbye; fail "tlsbye: caller exit $CALLER_RC, callee exit $CALLEE_RC"
+fi
+grep -q '"reason":"BYE received"' tlsbye.caller.json || { show_logs tlsbye; fail "tlsbye: the caller did not get the BYE"; }
+check_call tlsbye tone:440 tone:1000 PCMU || { show_logs tlsbye; fail "tlsbye: checks failed"; }
+
 # ---- 2. a WAV file as the source (a chirp with noise, 1.3 s, looped) ----
 python3 - <<'EOF' || fail "cannot write src.wav"
 import math, random, struct, wave

@@ -299,6 +299,21 @@ static void tls_expect_uri(ua_sip *ua, const char *uristr)
         tls_expect(ua, &uri.host);
 }
 
+/* In-dialog requests go to the peer's Contact (the remote target), over a
+ * new connection when it is not the one already open: that host is one we
+ * will contact too. */
+static void tls_expect_contact(ua_sip *ua, const struct sip_msg *msg)
+{
+    const struct sip_hdr *hdr;
+    struct sip_addr addr;
+
+    if (!msg || msg->tp != SIP_TRANSP_TLS)
+        return;
+    hdr = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+    if (hdr && sip_addr_decode(&addr, &hdr->val) == 0)
+        tls_expect(ua, &addr.uri.host);
+}
+
 static int ssl_verify_cb(int preverify_ok, X509_STORE_CTX *x)
 {
     SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -540,6 +555,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
     ua_event ev;
     char rbuf[64], cbuf[64];
 
+    tls_expect_contact(c->ua, msg);
     ev_init(&ev, UA_EV_ANSWERED, c);
     ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
     c->state = CS_ANSWERED;
@@ -622,6 +638,7 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
         return;
     }
     c->inv = mem_ref(unconst(msg));
+    tls_expect_contact(ua, msg);
     c->callid = pl_xstrdup(&msg->callid);
     c->peer = pl_xstrdup(&msg->from.auri);
     c->tp = from_libre_tp(msg->tp);
