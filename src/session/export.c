@@ -9,7 +9,8 @@
  *   "MKCX" | version u8 | fixed part | records until the end
  *   fixed: state u8, role u8, has_csb u8, mode u8, prf u8, want_v u8,
  *          keys_first u8, csb_id u32, last_t u64, keygen u32
- *   record: tag u8 | length u32 | value
+ *   record: tag u8 | length u32 | value; the last record is END (0xFF,
+ *   empty), so a truncated blob is always detected
  * Every length is checked against its field; an unknown or repeated tag, a
  * short record or an out-of-range value is MIKEY_ERR_ENCODING. The DH key
  * pair is stored as its 32-byte seed (policy.c) and rebuilt on import; its
@@ -35,7 +36,8 @@ enum {
     T_TGK,
     T_TGK_SALT,
     T_CS,
-    T_MAX
+    T_MAX,
+    T_END = 0xff
 };
 
 typedef struct wbuf {
@@ -184,6 +186,7 @@ int mikey_ctx_export(const mikey_ctx *ctx, uint8_t *out, size_t cap, size_t *out
             mk_wipe(b, sizeof b);
         }
     }
+    rec(&w, T_END, NULL, 0);
     *outlen = w.len;
     if (w.len > cap)
         return MIKEY_ERR_NOBUF;
@@ -246,14 +249,20 @@ static int import_body(mikey_ctx *c, const uint8_t *buf, size_t len)
         (c->state != MIKEY_STATE_NEW && c->mode == 0))
         return MIKEY_ERR_ENCODING;
     unsigned seen = 0;
-    int has_seed = 0, rc;
+    int has_seed = 0, ended = 0, rc;
     size_t off = FIXED_LEN;
-    while (off < len) {
+    while (off < len && !ended) {
         if (len - off < 5)
             return MIKEY_ERR_ENCODING;
         unsigned tag = buf[off];
         uint32_t n = mk_be32(buf + off + 1);
         off += 5;
+        if (tag == T_END) {
+            if (n != 0 || off != len)
+                return MIKEY_ERR_ENCODING;
+            ended = 1;
+            continue;
+        }
         if (n > len - off || tag == 0 || tag >= T_MAX || (seen & (1u << tag)))
             return MIKEY_ERR_ENCODING;
         seen |= 1u << tag;
@@ -331,6 +340,8 @@ static int import_body(mikey_ctx *c, const uint8_t *buf, size_t len)
         default: return MIKEY_ERR_ENCODING;
         }
     }
+    if (!ended || !(seen & (1u << T_RAND)))
+        return MIKEY_ERR_ENCODING;
     /* An offered context must be able to finish. */
     if (c->state == MIKEY_STATE_OFFERED) {
         mikey_msg *m = NULL;

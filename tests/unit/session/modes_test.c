@@ -763,8 +763,44 @@ static void test_nobuf(void)
     teardown();
 }
 
+/* Named leniency "V without identities" (minisip): a response whose V is
+ * MAC(R_MESSAGE || T), recomputed here, is accepted; one with a wrong T in
+ * the MAC input is not. */
+static void test_v_without_identities(void)
+{
+    setup();
+    mikey_offer_opts o = t_opts(MIKEY_MODE_PSK, BOB, NULL, 0);
+    o.want_verification = 1;
+    o.csb_id = 0x0abcdef0; /* level 2: the caller's CSB ID */
+    static xbuf x;
+    MT_EQ_INT(mikey_offer(A.ctx, &o, x.i, sizeof x.i, &x.ilen), MIKEY_OK);
+    MT_EQ_INT(mikey_ctx_csb_id(A.ctx), 0x0abcdef0);
+    MT_EQ_INT(mikey_answer(B.ctx, x.i, x.ilen, x.r, sizeof x.r, &x.rlen), MIKEY_OK);
+    mikey_msg *im = parse(x.i, x.ilen);
+    MT_REQUIRE(im != NULL);
+    const mikey_payload *r = mikey_msg_find(im, MIKEY_PT_RAND, 0), *t = mikey_msg_find(im, MIKEY_PT_T, 0);
+    uint8_t auth[20], buf[1024], t8[8];
+    unsigned ml = 0;
+    ind_env_key(PSK_AB, sizeof PSK_AB - 1, C_AUTH, 0x0abcdef0, r->u.rand.data.p, r->u.rand.data.len, auth, 20);
+    memcpy(t8, t->u.ts.value.p, 8);
+    mikey_msg_free(im);
+    size_t n = x.rlen - 20;
+    memcpy(buf, x.r, n);
+    t8[7] ^= 1; /* first a wrong T: refused */
+    memcpy(buf + n, t8, 8);
+    HMAC(EVP_sha1(), auth, 20, buf, n + 8, x.r + n, &ml);
+    MT_EQ_INT(mikey_finish(A.ctx, x.r, x.rlen), MIKEY_ERR_AUTH);
+    t8[7] ^= 1;
+    memcpy(buf + n, t8, 8);
+    HMAC(EVP_sha1(), auth, 20, buf, n + 8, x.r + n, &ml);
+    MT_EQ_INT(mikey_finish(A.ctx, x.r, x.rlen), MIKEY_OK);
+    MT_CHECK(strstr(A.te.log, "V without identities") != NULL);
+    t_same_keys(A.ctx, B.ctx);
+    teardown();
+}
+
 static void test_all_done(void) { pki_free(); }
 
 MT_MAIN(test_psk_with_v, test_psk_without_v, test_psk_variants, test_tek_key_salt, test_mikey_null, test_pke,
         test_dh, test_dhhmac, test_rsar, test_rekey, test_export_import, test_default_suites,
-        test_shared_replay_cache, test_nobuf, test_all_done)
+        test_shared_replay_cache, test_nobuf, test_v_without_identities, test_all_done)

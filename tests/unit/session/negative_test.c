@@ -883,6 +883,35 @@ static void test_update_rules(void)
     teardown();
 }
 
+/* docs/session.md: the cheap checks come first. A message that fails both
+ * a cheap check and its signature reports the cheap failure, i.e. no
+ * public-key operation ran for it. */
+static void test_check_order(void)
+{
+    static xbuf x;
+    static uint8_t t[16384];
+    setup();
+    mikey_offer_opts o = t_opts(MIKEY_MODE_DH, BOB, NULL, 0);
+    MT_EQ_INT(mikey_offer(A.ctx, &o, x.i, sizeof x.i, &x.ilen), MIKEY_OK);
+    memcpy(t, x.i, x.ilen);
+    t[x.ilen - 1] ^= 1; /* bad signature */
+    B.te.now = T_NOW + ((uint64_t)1000 << 32);
+    REFUSED(B.ctx, t, x.ilen, MIKEY_ERR_TIMESTAMP, MIKEY_E_INVALID_TS);
+    B.te.now = T_NOW;
+    MT_CHECK(mikey_policy_set_prf(B.pol, 1, 1) == MIKEY_OK);
+    REFUSED(B.ctx, t, x.ilen, MIKEY_ERR_ALGORITHM, MIKEY_E_INVALID_PRF);
+    MT_CHECK(mikey_policy_set_prf(B.pol, 0, 0) == MIKEY_OK);
+    MT_CHECK(mikey_policy_set_dh(B.pol, MIKEY_DH_OAKLEY2, 1u << MIKEY_DH_OAKLEY2) == MIKEY_OK);
+    REFUSED(B.ctx, t, x.ilen, MIKEY_ERR_ALGORITHM, MIKEY_E_INVALID_DH);
+    MT_CHECK(mikey_policy_set_dh(B.pol, MIKEY_DH_OAKLEY5, 7) == MIKEY_OK);
+    MT_CHECK(mikey_policy_set_modes(B.pol, MIKEY_MODE_BIT(MIKEY_MODE_PSK)) == MIKEY_OK);
+    REFUSED(B.ctx, t, x.ilen, MIKEY_ERR_UNSUPPORTED_MODE, MIKEY_E_INVALID_DT);
+    MT_CHECK(mikey_policy_set_modes(B.pol, 0x3e) == MIKEY_OK);
+    REFUSED(B.ctx, t, x.ilen, MIKEY_ERR_AUTH, MIKEY_E_AUTH_FAILURE);
+    MT_EQ_INT(mikey_answer(B.ctx, x.i, x.ilen, x.r, sizeof x.r, &x.rlen), MIKEY_OK);
+    teardown();
+}
+
 static void test_summary(void)
 {
     printf("# %d negative cases checked\n", ncases);
@@ -892,4 +921,4 @@ static void test_summary(void)
 
 MT_MAIN(test_tamper_every_byte, test_wrong_psk, test_unknown_peer, test_wrong_identity, test_bad_certificates,
         test_replay, test_timestamp_window, test_reflection, test_downgrade, test_invalid_dh_values,
-        test_sp_negotiation, test_crafted, test_update_rules, test_summary)
+        test_sp_negotiation, test_crafted, test_update_rules, test_check_order, test_summary)
