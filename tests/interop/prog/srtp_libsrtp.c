@@ -186,7 +186,7 @@ typedef struct pktrec {
 
 static size_t make_rtp(uint8_t *b, uint16_t seq, uint32_t ts)
 {
-    size_t plen = rnd() % 300;
+    size_t plen = rnd() % 1300; /* both sides of the ECB/CTR switch at 768 */
     b[0] = 0x80;
     b[1] = (uint8_t)(rnd() & 1 ? 0x80 | 96 : 96);
     b[2] = (uint8_t)(seq >> 8);

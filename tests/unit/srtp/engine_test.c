@@ -105,17 +105,17 @@ static void run_cfg(const cfg *c, uint64_t *rs)
     MT_REQUIRE(mikey_srtp_add_stream(rx, &sp) == MIKEY_OK);
 
     enum { N = 700 };
-    static uint8_t plain[N][400], prot[N][600];
+    static uint8_t plain[N][1500], prot[N][1700];
     static size_t plen[N], prlen[N];
     int mism = 0;
     for (int i = 0; i < N; i++) {
-        uint8_t payload[300];
-        size_t pl = (size_t)(i * 37 % 300);
+        uint8_t payload[1400];
+        size_t pl = (size_t)(i * 37 % 1400); /* both sides of the ECB/CTR switch at 768 */
         fill_rand(payload, pl, rs);
         uint16_t seq = (uint16_t)(seq0 + i);
         uint64_t index = ((uint64_t)roc0 << 16) + seq0 + (uint64_t)i;
         plen[i] = make_rtp(plain[i], seq, (uint32_t)i * 160, ssrc, payload, pl);
-        uint8_t exp[600];
+        uint8_t exp[1700];
         size_t elen = ref_protect_rtp(&rc, index, plain[i], plen[i], exp);
         /* Alternate out-of-place and in-place protection. */
         int r;
@@ -153,7 +153,7 @@ static void run_cfg(const cfg *c, uint64_t *rs)
     int bad = 0;
     for (int j = 0; j < N; j++) {
         int i = order[j];
-        uint8_t out[600];
+        uint8_t out[1700];
         size_t ol = 0;
         int r = mikey_srtp_unprotect(rx, prot[i], prlen[i], out, sizeof out, &ol);
         if (r != MIKEY_OK || ol != plen[i] || memcmp(out, plain[i], ol) != 0) {
