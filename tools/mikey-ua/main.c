@@ -307,6 +307,10 @@ static int dial(app *a)
         ctx_free(c);
         return -1;
     }
+    /* "Dial": the user asked for the call. Everything from here counts in
+     * the calling delay, the building of the offer (and of the MIKEY
+     * I_MESSAGE in it) included, as in the seed paper. */
+    c->t_dial = ua_now_us();
     if (media_create(c, err, sizeof(err)) || ua_sec_new(&c->sec, &a->sec, a->target, err, sizeof(err))) {
         fprintf(stderr, "mikey-ua: %s\n", err);
         ctx_free(c);
@@ -326,7 +330,6 @@ static int dial(app *a)
         return -1;
     }
     logv(a, "offer:\n%s", text);
-    c->t_dial = ua_now_us();
     e = ua_call_dial(a->sip, &c->call, a->target, a->call_tp, text, len, c);
     free(text);
     if (e) {
