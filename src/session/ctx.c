@@ -734,7 +734,8 @@ int mikey_answer(mikey_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out, si
         ctx->csb_id = st.hdr->csb_id;
         ctx->prf = st.hdr->prf;
         if (st.rand.p != ctx->rand) {
-            memmove(ctx->rand, st.rand.p, st.rand.len);
+            if (st.rand.len)
+                memmove(ctx->rand, st.rand.p, st.rand.len);
             ctx->rand_len = st.rand.len;
         }
         ctx->mode = st.mode;
