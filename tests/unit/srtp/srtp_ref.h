@@ -174,7 +174,8 @@ static inline size_t ref_protect_rtp(const ref_ctx *c, uint64_t index, const uin
             ref_gcm(&k, g, out, h, out + h, len - h, out + len, c->rtp_tag);
         else
             ref_gcm(&k, g, out, len, NULL, 0, out + len, c->rtp_tag);
-        memcpy(out + len + c->rtp_tag, c->mki, c->mki_len);
+        if (c->mki_len)
+            memcpy(out + len + c->rtp_tag, c->mki, c->mki_len);
         return len + c->rtp_tag + c->mki_len;
     }
     if (c->cipher != 0 && c->rtp_enc) {
@@ -194,7 +195,8 @@ static inline size_t ref_protect_rtp(const ref_ctx *c, uint64_t index, const uin
             ref_cm(&k, iv, out + h, len - h);
         }
     }
-    memcpy(out + len, c->mki, c->mki_len);
+    if (c->mki_len)
+        memcpy(out + len, c->mki, c->mki_len);
     size_t n = len + c->mki_len;
     if (c->hmac && c->rtp_auth) {
         uint8_t m[4096], t[20];
@@ -234,7 +236,8 @@ static inline size_t ref_protect_rtcp(const ref_ctx *c, uint32_t idx, const uint
             ref_gcm(&k, g, aad, len + 4, NULL, 0, out + len, c->rtcp_tag);
         }
         memcpy(out + len + c->rtcp_tag, eb, 4);
-        memcpy(out + len + c->rtcp_tag + 4, c->mki, c->mki_len);
+        if (c->mki_len)
+            memcpy(out + len + c->rtcp_tag + 4, c->mki, c->mki_len);
         return len + c->rtcp_tag + 4 + c->mki_len;
     }
     if (e) {
@@ -253,7 +256,8 @@ static inline size_t ref_protect_rtcp(const ref_ctx *c, uint32_t idx, const uint
         }
     }
     memcpy(out + len, eb, 4);
-    memcpy(out + len + 4, c->mki, c->mki_len);
+    if (c->mki_len)
+        memcpy(out + len + 4, c->mki, c->mki_len);
     size_t n = len + 4 + c->mki_len;
     if (c->hmac) {
         uint8_t t[20];
