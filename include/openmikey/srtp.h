@@ -26,14 +26,19 @@
  * result at @p out (capacity @p out_cap). @p out may equal @p in (in-place);
  * partially overlapping buffers are not allowed. A too small @p out_cap gives
  * MIKEY_ERR_NOBUF with @p *out_len set to the size needed and nothing changed.
- * The transforms never allocate (except when an inbound template creates a
- * new stream, once per new SSRC) and never block.
+ * The transforms allocate nothing (except when a template creates a stream,
+ * once per new SSRC) and never block. (OpenSSL 3.0 itself mallocs and frees
+ * a digest state twice per HMAC-SHA1 packet inside EVP_MD_CTX_copy_ex; the
+ * AES and GCM paths allocate nothing.)
  *
  * **Failure leaves no trace.** When a transform returns an error, the
  * session state (ROC, highest index, replay window, SRTCP index, key usage
- * counters) is unchanged and @p in is unchanged. In the out-of-place case the
- * bytes of @p out are unspecified (they are wiped, never left holding
- * unauthenticated plaintext).
+ * counters) is unchanged and @p in is unchanged, also when working in place
+ * (an AES-GCM packet that fails authentication after in-place decryption is
+ * re-encrypted). In the out-of-place case the bytes of @p out are
+ * unspecified (never unauthenticated plaintext). The one exception is
+ * MIKEY_ERR_CRYPTO (OpenSSL itself failed), after which an in-place buffer
+ * may be garbled.
  *
  * **Threads.** A session has no global state and keeps all crypto objects
  * to itself: different sessions may be used from different threads at the
@@ -125,9 +130,11 @@ typedef struct mikey_srtp_policy {
     uint8_t rtcp_encrypt;  /**< 1: encrypt SRTCP and set the E flag (MIKEY SP 8) */
     uint8_t rtp_auth;      /**< 1: authenticate SRTP (MIKEY SP 10). SRTCP is always
                                 authenticated unless @c auth is NULL (RFC 3711 §3.4) */
-    uint8_t rtp_tag_len;   /**< SRTP tag bytes: HMAC 4..20 (10 = 80 bits); GCM 8, 12 or 16 */
-    uint8_t rtcp_tag_len;  /**< SRTCP tag bytes, same ranges */
-    uint8_t auth_key_len;  /**< HMAC session authentication key bytes, 1..64 (default 20) */
+    uint8_t rtp_tag_len;   /**< SRTP tag bytes: HMAC 4..20 (10 = 80 bits); GCM 8, 12 or 16.
+                                Ignored when SRTP is not authenticated (auth NULL or rtp_auth 0) */
+    uint8_t rtcp_tag_len;  /**< SRTCP tag bytes, same ranges; ignored with auth NULL */
+    uint8_t auth_key_len;  /**< HMAC session authentication key bytes, 1..64 (default 20);
+                                ignored without HMAC */
     uint8_t mki_len;       /**< MKI bytes in every packet, 0..::MIKEY_SRTP_MAX_MKI_LEN */
     uint8_t allow_repeat_tx; /**< 1: protect may reuse an index (retransmission of the
                                   same payload; dangerous, never with GCM) */
@@ -152,7 +159,7 @@ MIKEY_EXPORT size_t mikey_srtp_master_salt_len(unsigned cipher);
  * Check a policy.
  * @return MIKEY_OK; MIKEY_ERR_INVALID_ARG (NULL); MIKEY_ERR_ALGORITHM (unknown
  *         cipher or auth); MIKEY_ERR_POLICY (a tag, key, MKI, window or KDR
- *         value out of range, or authentication off with a non-zero tag).
+ *         value out of range, or a flag that is not 0 or 1).
  */
 MIKEY_EXPORT int mikey_srtp_policy_check(const mikey_srtp_policy *p);
 
@@ -226,8 +233,9 @@ typedef struct mikey_srtp_config {
     uint64_t soft_limit;  /**< packets left in a key's lifetime (SRTP or SRTCP) when the
                                soft-limit event fires; 0 = 2^16 */
     /** Event callback, called at the end of the transform that caused it (the packet
-     *  has been fully processed). It may call mikey_srtp_add_key() and
-     *  mikey_srtp_remove_key() but must not free the session. NULL: none. */
+     *  has been fully processed, the state committed). It may call any function on
+     *  the session (mikey_srtp_add_key() to rekey, mikey_srtp_remove_stream(), even
+     *  another transform) except mikey_srtp_free(). NULL: none. */
     void (*event)(const mikey_srtp_event *ev, void *user_data);
     void *user_data;
 } mikey_srtp_config;
