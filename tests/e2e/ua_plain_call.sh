@@ -224,8 +224,10 @@ s = [max(-32768, min(32767, int(12000 * math.sin(2 * math.pi * (200 + 1500 * i /
 w = wave.open("src.wav", "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
 w.writeframes(struct.pack(f"<{n}h", *s)); w.close()
 EOF
+# (the caller takes its media options from a configuration file)
+printf '# e2e caller\nwav = src.wav\n  duration = 3\nrecord=wav.caller.wav\n' > wav.conf
 start_callee wav --tone 700 --record wav.callee.wav
-run_call wav udp --wav src.wav --duration 3 --record wav.caller.wav
+run_call wav udp --config wav.conf
 if [ "$CALLER_RC" -ne 0 ] || [ "$CALLEE_RC" -ne 0 ]; then
     show_logs wav; fail "wav: caller exit $CALLER_RC, callee exit $CALLEE_RC"
 fi
