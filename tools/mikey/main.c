@@ -14,6 +14,15 @@ static const mkt_cmd cmds[] = {
     {"dump", mkt_cmd_dump, "Decode a MIKEY message (raw, hex, base64, SDP) and show every field, as text or JSON",
      mkt_dump_help},
     {"encode", mkt_cmd_encode, "Build a MIKEY message from the JSON that `mikey dump --json` writes", mkt_encode_help},
+    {"keygen", mkt_cmd_keygen, "Make credentials: a pre-shared key, a test CA, an RSA key and certificate",
+     mkt_keygen_help},
+    {"offer", mkt_cmd_offer, "Start a key agreement (initiator): write the I_MESSAGE, keep the state",
+     mkt_offer_help},
+    {"answer", mkt_cmd_answer, "Answer an I_MESSAGE (responder): write the R_MESSAGE or an Error message",
+     mkt_answer_help},
+    {"finish", mkt_cmd_finish, "Complete a key agreement (initiator): check the R_MESSAGE", mkt_finish_help},
+    {"bench", mkt_cmd_bench, "Time offer/answer/finish of every mode against the OpenSSL floor",
+     mkt_bench_help},
 };
 
 #define NCMDS (sizeof cmds / sizeof cmds[0])
@@ -54,7 +63,8 @@ static void main_help(FILE *f)
             "       mikey help [<command>]\n"
             "       mikey --version\n"
             "\n"
-            "Inspect and craft MIKEY messages (RFC 3830, 4563, 4650, 4738, 6043, 6267, 6509).\n"
+            "Inspect and craft MIKEY messages (RFC 3830, 4563, 4650, 4738, 6043, 6267, 6509),\n"
+            "and agree SRTP keys with them (PSK, PKE, DH, DH-HMAC, RSA-R, MIKEY-NULL).\n"
             "\n"
             "Commands:\n");
     for (size_t i = 0; i < NCMDS; i++)
@@ -62,7 +72,8 @@ static void main_help(FILE *f)
     fprintf(f,
             "\n"
             "Exit status: 0 success, 1 bad input (a parse or encoding error, reported\n"
-            "on stderr with the payload, offset and reason), 2 usage error.\n"
+            "on stderr with the payload, offset and reason) or a refused exchange,\n"
+            "2 usage error.\n"
             "\n"
             "'mikey help <command>' or 'mikey <command> --help' describes a command;\n"
             "man mikey has the details.\n");

@@ -45,6 +45,18 @@ int mkt_cmd_encode(int argc, char **argv);
 extern const char mkt_dump_help[];
 extern const char mkt_encode_help[];
 
+/* Key agreement (cmd_keygen.c, cmd_offer.c, cmd_bench.c). */
+int mkt_cmd_keygen(int argc, char **argv);
+int mkt_cmd_offer(int argc, char **argv);
+int mkt_cmd_answer(int argc, char **argv);
+int mkt_cmd_finish(int argc, char **argv);
+int mkt_cmd_bench(int argc, char **argv);
+extern const char mkt_keygen_help[];
+extern const char mkt_offer_help[];
+extern const char mkt_answer_help[];
+extern const char mkt_finish_help[];
+extern const char mkt_bench_help[];
+
 /* ---- render.c: a parsed message as human-readable text or JSON ---- */
 
 typedef struct mkt_render_opts {
