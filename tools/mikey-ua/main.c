@@ -414,6 +414,9 @@ static void stdin_h(int flags, void *arg)
     }
 }
 
+/* Note: ua_call_reject() (and a failed ua_call_accept()) ends the call at
+ * once: the CLOSED event frees c before the call returns, so every such
+ * call below is followed by return and c is prepared before it. */
 static void on_incoming(app *a, const ua_event *ev)
 {
     call_ctx *c = ctx_new(a, 1);
@@ -490,10 +493,12 @@ static void on_incoming(app *a, const ua_event *ev)
         (void)ua_call_reject(ev->call, 500, "Server Internal Error", NULL, NULL, 0);
         return;
     }
-    if (ua_call_accept(ev->call)) {
-        snprintf(c->error, sizeof(c->error), "cannot accept the call");
+    /* A failed accept ends the call at once (CLOSED frees c): set the error
+     * before, clear it after. */
+    snprintf(c->error, sizeof(c->error), "cannot accept the call");
+    if (ua_call_accept(ev->call))
         return;
-    }
+    c->error[0] = '\0';
     logv(a, "answer:\n%s", c->answer_text);
     if (a->o.auto_answer) {
         tmr_start(&c->answer_tmr, a->o.answer_delay, answer_tmr_h, c);
