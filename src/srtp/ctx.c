@@ -92,11 +92,9 @@ static size_t hash_of(uint32_t ssrc, int dir, size_t mask)
     return (size_t)(h ^ (h >> 15)) & mask;
 }
 
-mk_srtp_stream *mk_srtp_find(mikey_srtp *s, uint32_t ssrc, int dir)
+/* Probe the table (no side effect). */
+static mk_srtp_stream *lookup(const mikey_srtp *s, uint32_t ssrc, int dir)
 {
-    mk_srtp_stream *c = s->last[dir];
-    if (c && c->ssrc == ssrc)
-        return c;
     if (!s->tab)
         return NULL;
     size_t mask = s->tab_size - 1;
@@ -104,11 +102,19 @@ mk_srtp_stream *mk_srtp_find(mikey_srtp *s, uint32_t ssrc, int dir)
         mk_srtp_stream *st = s->tab[i];
         if (!st)
             return NULL;
-        if (st->ssrc == ssrc && st->dir == dir) {
-            s->last[dir] = st;
+        if (st->ssrc == ssrc && st->dir == dir)
             return st;
-        }
     }
+}
+
+mk_srtp_stream *mk_srtp_find(mikey_srtp *s, uint32_t ssrc, int dir)
+{
+    mk_srtp_stream *c = s->last[dir];
+    if (c && c->ssrc == ssrc)
+        return c;
+    if ((c = lookup(s, ssrc, dir)) != NULL)
+        s->last[dir] = c;
+    return c;
 }
 
 static int tab_insert(mikey_srtp *s, mk_srtp_stream *st)
@@ -475,7 +481,7 @@ int mikey_srtp_stream_get(const mikey_srtp *s, uint32_t ssrc, int dir, mikey_srt
 {
     if (!s || !out || dir < 0 || dir > 1)
         return MIKEY_ERR_INVALID_ARG;
-    const mk_srtp_stream *st = mk_srtp_find((mikey_srtp *)(uintptr_t)s, ssrc, dir);
+    const mk_srtp_stream *st = lookup(s, ssrc, dir);
     if (!st)
         return MIKEY_ERR_NOT_FOUND;
     memset(out, 0, sizeof *out);

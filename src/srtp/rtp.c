@@ -80,6 +80,8 @@ static int rtp_protect(mikey_srtp *s, const uint8_t *in, size_t in_len, uint8_t 
         return MIKEY_ERR_INVALID_ARG;
     if ((rc = rtp_header_len(in, in_len, &hl)) != MIKEY_OK)
         return rc;
+    if (in_len > SIZE_MAX / 2) /* in_len + trailer must not wrap */
+        return MIKEY_ERR_INVALID_ARG;
     uint32_t ssrc = mk_be32(in + 8);
     uint16_t seq = mk_be16(in + 2);
     mk_srtp_stream *st = mk_srtp_find(s, ssrc, MIKEY_SRTP_OUTBOUND), *tmpl = NULL;
