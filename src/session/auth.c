@@ -88,6 +88,15 @@ static int der_equal(const mk_crypto_ops *ops, const mk_cert *a, mikey_span b)
     return d.len == b.len && memcmp(d.p, b.p, b.len) == 0;
 }
 
+/* A certificate that cannot be used is Invalid Cert; running out of memory
+ * (or a backend failure) is reported as such. */
+static int cert_fail(mk_fail *f, int rc)
+{
+    if (rc == MIKEY_ERR_NOMEM || rc == MIKEY_ERR_CRYPTO)
+        return mk_failf(f, rc, MIKEY_E_UNSPECIFIED);
+    return mk_failf(f, MIKEY_ERR_CERT, MIKEY_E_INVALID_CERT);
+}
+
 int mk_peer_pubkey(const mikey_ctx *ctx, const mikey_msg *msg, const char *claimed_id, mk_pkey **out, mk_fail *f)
 {
     const mk_crypto_ops *ops = ctx->ops;
@@ -117,14 +126,14 @@ int mk_peer_pubkey(const mikey_ctx *ctx, const mikey_msg *msg, const char *claim
         if (!pin)
             return mk_failf(f, MIKEY_ERR_CERT, MIKEY_E_INVALID_CERT);
         if ((rc = ops->cert_pubkey(&ctx->env, pin, out)))
-            return mk_failf(f, MIKEY_ERR_CERT, MIKEY_E_INVALID_CERT);
+            return cert_fail(f, rc);
         return MIKEY_OK;
     }
     mk_cert *chain[MK_MAX_CERTS];
     size_t nchain = 0;
     mk_cert *leaf = NULL;
     if ((rc = ops->cert_from_der(&ctx->env, certs[0]->u.id.data.p, certs[0]->u.id.data.len, &leaf)))
-        return mk_failf(f, MIKEY_ERR_CERT, MIKEY_E_INVALID_CERT);
+        return cert_fail(f, rc);
     rc = MIKEY_OK;
     /* A certificate configured for this peer is trusted as is (§4.3.2
      * "specific peer-to-peer configuration"). */
@@ -134,8 +143,9 @@ int mk_peer_pubkey(const mikey_ctx *ctx, const mikey_msg *msg, const char *claim
         pinned = der_equal(ops, mk_creds_peer_cert(c, claimed_id, i), certs[0]->u.id.data);
     if (!pinned) {
         for (size_t i = 1; i < n && rc == MIKEY_OK; i++) {
-            if (ops->cert_from_der(&ctx->env, certs[i]->u.id.data.p, certs[i]->u.id.data.len, &chain[nchain]))
-                rc = mk_failf(f, MIKEY_ERR_CERT, MIKEY_E_INVALID_CERT);
+            int r2 = ops->cert_from_der(&ctx->env, certs[i]->u.id.data.p, certs[i]->u.id.data.len, &chain[nchain]);
+            if (r2)
+                rc = cert_fail(f, r2);
             else
                 nchain++;
         }
@@ -150,11 +160,14 @@ int mk_peer_pubkey(const mikey_ctx *ctx, const mikey_msg *msg, const char *claim
             if (rc == MIKEY_ERR_IDENTITY)
                 mk_failf(f, rc, MIKEY_E_INVALID_ID);
             else if (rc)
-                rc = mk_failf(f, MIKEY_ERR_CERT, MIKEY_E_INVALID_CERT);
+                rc = cert_fail(f, rc);
         }
     }
-    if (rc == MIKEY_OK && ops->cert_pubkey(&ctx->env, leaf, out))
-        rc = mk_failf(f, MIKEY_ERR_CERT, MIKEY_E_INVALID_CERT);
+    if (rc == MIKEY_OK) {
+        int r2 = ops->cert_pubkey(&ctx->env, leaf, out);
+        if (r2)
+            rc = cert_fail(f, r2);
+    }
     for (size_t i = 0; i < nchain; i++)
         ops->cert_free(chain[i]);
     ops->cert_free(leaf);

@@ -393,7 +393,7 @@ int mk_keys_from_pending(mikey_ctx *ctx, const mk_pending *p, unsigned prf, uint
     mikey_msg *chain = NULL;
     int rc = mikey_chain_parse(&ctx->env, p->keys_first, p->keys, p->keys_len, NULL, &chain, NULL);
     if (rc)
-        return mk_failf(f, MIKEY_ERR_INTERNAL, MK_NO_ERRMSG);
+        return mk_failf(f, rc == MIKEY_ERR_NOMEM ? rc : MIKEY_ERR_INTERNAL, MK_NO_ERRMSG);
     size_t first = p->keys_first == MIKEY_PT_ID ? 1 : 0;
     rc = mk_keys_from_chain(ctx->ops, &ctx->env, prf, csb_id, rand, chain, first, plans, n, prev, out, f);
     mikey_msg_free(chain);
@@ -422,8 +422,12 @@ static int offer_inner(mk_offer_st *of, const mk_mode_ops *mops, uint64_t *t_use
         of->rand.len = ctx->rand_len;
     } else {
         of->csb_id = o->csb_id;
-        while (of->csb_id == 0) {
+        /* §6.1: "RECOMMENDED that the CSB ID be chosen at random". An RNG
+         * that keeps returning zeros is broken: bounded retries. */
+        for (int tries = 0; of->csb_id == 0; tries++) {
             uint8_t b[4];
+            if (tries == 16)
+                return MIKEY_ERR_CALLBACK;
             if ((rc = mk_random(&ctx->env, b, 4)))
                 return rc;
             of->csb_id = mk_be32(b);
@@ -570,9 +574,9 @@ static int fill_ssrcs(mk_in_st *st)
     if (!response_due(st))
         return MIKEY_OK;
     for (size_t i = 0; i < st->n; i++) {
-        while (st->plans[i].ssrc == 0) {
+        for (int tries = 0; st->plans[i].ssrc == 0; tries++) {
             uint8_t b[4];
-            int rc = mk_random(&st->ctx->env, b, 4);
+            int rc = tries == 64 ? MIKEY_ERR_CALLBACK : mk_random(&st->ctx->env, b, 4);
             if (rc)
                 return mk_failf(&st->f, rc, MIKEY_E_UNSPECIFIED);
             uint32_t s = mk_be32(b);
@@ -821,7 +825,7 @@ static int finish_inner(mk_in_st *st)
     if (st->hdr->prf != ctx->prf)
         return mk_failf(&st->f, MIKEY_ERR_ALGORITHM, MK_NO_ERRMSG);
     if ((rc = mikey_msg_parse(&ctx->env, ctx->pend.imsg, ctx->pend.imsg_len, NULL, &st->imsg, NULL)))
-        return mk_failf(&st->f, MIKEY_ERR_INTERNAL, MK_NO_ERRMSG);
+        return mk_failf(&st->f, rc == MIKEY_ERR_NOMEM ? rc : MIKEY_ERR_INTERNAL, MK_NO_ERRMSG);
 
     /* §5.2: the responder reuses the initiator's timestamp. This binds the
      * response to this offer (an old response, even of the same CSB, has
