@@ -115,16 +115,15 @@ int mikey_ctx_mode(const mikey_ctx *ctx) { return ctx ? (int)ctx->mode : MIKEY_E
 uint32_t mikey_ctx_csb_id(const mikey_ctx *ctx) { return ctx ? ctx->csb_id : 0; }
 const char *mk_ctx_sdp_ids(const mikey_ctx *ctx) { return ctx ? ctx->sdp_ids : NULL; }
 
-size_t mikey_ctx_cs_count(const mikey_ctx *ctx)
-{
-    return ctx && ctx->state == MIKEY_STATE_ESTABLISHED ? ctx->keys.ncs : 0;
-}
+/* The keys in effect: those of the established CSB, also while an update
+ * of it is pending (the old keys protect the media until it completes). */
+size_t mikey_ctx_cs_count(const mikey_ctx *ctx) { return ctx && ctx->has_csb ? ctx->keys.ncs : 0; }
 
 int mikey_ctx_cs_keys(const mikey_ctx *ctx, size_t i, mikey_cs_keys *out)
 {
     if (!ctx || !out)
         return MIKEY_ERR_INVALID_ARG;
-    if (ctx->state != MIKEY_STATE_ESTABLISHED)
+    if (!ctx->has_csb)
         return MIKEY_ERR_STATE;
     if (i >= ctx->keys.ncs)
         return MIKEY_ERR_NOT_FOUND;
