@@ -16,6 +16,8 @@ PKGS=(
   libre-dev
   # SIP proxy/registrar peer of tests/e2e/ua_kamailio.sh
   kamailio
+  # two-proxy testbed and call benchmarks (docs/testbed.md)
+  kamailio-tls-modules sip-tester gnuplot-nox
   # tools the tests use
   xxd python3 groff-base
 )
