@@ -435,6 +435,22 @@ MIKEY_EXPORT int mikey_srtp_policy_from_mikey(const mikey_sp *sp, unsigned flags
 MIKEY_EXPORT int mikey_srtp_key_from_mikey(const mikey_srtp_policy *policy, mikey_span tek, mikey_span salt,
                                            mikey_span spi, mikey_srtp_key *out);
 
+/**
+ * One MIKEY crypto session to stream parameters in one call: @p policy from
+ * @p sp (mikey_srtp_policy_from_mikey(), with policy->mki_len set to the KV SPI
+ * length), @p key from the key data (mikey_srtp_key_from_mikey()), and @p out
+ * for the CS's @p ssrc and @p roc in direction @p dir, pointing at @p policy and
+ * @p key. An SSRC of 0 (not known to the initiator, RFC 3830 §6.1.1) gives an
+ * any-SSRC template. Then call mikey_srtp_add_stream(s, out); @p policy, @p key
+ * and the spans must live until then.
+ * @return MIKEY_OK or an error of the two functions above; MIKEY_ERR_LENGTH
+ *         for an SPI longer than ::MIKEY_SRTP_MAX_MKI_LEN; MIKEY_ERR_INVALID_ARG.
+ */
+MIKEY_EXPORT int mikey_srtp_stream_from_mikey(const mikey_sp *sp, unsigned flags, mikey_span tek, mikey_span salt,
+                                              mikey_span spi, uint32_t ssrc, uint32_t roc, int dir,
+                                              mikey_srtp_policy *policy, mikey_srtp_key *key,
+                                              mikey_srtp_stream_params *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -207,3 +207,33 @@ int mikey_srtp_key_from_mikey(const mikey_srtp_policy *policy, mikey_span tek, m
     *out = k;
     return MIKEY_OK;
 }
+
+int mikey_srtp_stream_from_mikey(const mikey_sp *sp, unsigned flags, mikey_span tek, mikey_span salt, mikey_span spi,
+                                 uint32_t ssrc, uint32_t roc, int dir, mikey_srtp_policy *policy, mikey_srtp_key *key,
+                                 mikey_srtp_stream_params *out)
+{
+    mikey_srtp_policy p;
+    mikey_srtp_key k;
+    int rc;
+    if (!sp || !policy || !key || !out || (dir != MIKEY_SRTP_OUTBOUND && dir != MIKEY_SRTP_INBOUND))
+        return MIKEY_ERR_INVALID_ARG;
+    if (spi.len > MIKEY_SRTP_MAX_MKI_LEN)
+        return MIKEY_ERR_LENGTH;
+    if ((rc = mikey_srtp_policy_from_mikey(sp, flags, &p)) != MIKEY_OK)
+        return rc;
+    /* RFC 3830 §6.14: KV = SPI carries the MKI of the SRTP packets. */
+    p.mki_len = (uint8_t)spi.len;
+    if ((rc = mikey_srtp_key_from_mikey(&p, tek, salt, spi, &k)) != MIKEY_OK)
+        return rc;
+    *policy = p;
+    *key = k;
+    memset(out, 0, sizeof *out);
+    out->ssrc = ssrc;
+    out->any_ssrc = ssrc == 0;
+    out->dir = (uint8_t)dir;
+    out->roc = roc;
+    out->policy = policy;
+    out->keys = key;
+    out->nkeys = 1;
+    return MIKEY_OK;
+}

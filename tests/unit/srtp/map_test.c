@@ -79,6 +79,22 @@ static void check_sample(const char *b64s, int want_cipher, size_t want_tek)
     MT_EQ_INT(mikey_srtp_protect(a, pkt, n, x, sizeof x, &xl), MIKEY_OK);
     MT_EQ_INT(mikey_srtp_protect(b, pkt, n, y, sizeof y, &yl), MIKEY_OK);
     MT_MEMEQ(x, xl, y, yl);
+    /* The same through the one-call helper, receiving: the sender's packet
+     * must come out. */
+    mikey_srtp_policy p2;
+    mikey_srtp_key k2;
+    mikey_srtp_stream_params sp2;
+    MT_EQ_INT(mikey_srtp_stream_from_mikey(&sp->u.sp, 0, k->u.keydata.key, k->u.keydata.salt, k->u.keydata.kv.spi,
+                                           cs.ssrc, cs.roc, MIKEY_SRTP_INBOUND, &p2, &k2, &sp2),
+              MIKEY_OK);
+    MT_EQ_INT(sp2.any_ssrc, cs.ssrc == 0);
+    mikey_srtp *c = NULL;
+    MT_REQUIRE(mikey_srtp_new(NULL, NULL, &c) == MIKEY_OK && mikey_srtp_add_stream(c, &sp2) == MIKEY_OK);
+    uint8_t back[128];
+    size_t bl = 0;
+    MT_EQ_INT(mikey_srtp_unprotect(c, x, xl, back, sizeof back, &bl), MIKEY_OK);
+    MT_MEMEQ(back, bl, pkt, n);
+    mikey_srtp_free(c);
     mikey_srtp_free(a);
     mikey_srtp_free(b);
     mikey_msg_free(kd);
@@ -267,4 +283,45 @@ static void test_key_from_mikey(void)
     MT_EQ_INT(k.key_len, 32);
 }
 
-MT_MAIN(test_real_camera_messages, test_sp_defaults_and_quirks, test_sp_gcm, test_key_from_mikey)
+static void test_stream_from_mikey(void)
+{
+    spb b;
+    uint8_t tek[30], spi[4] = {0, 0, 0, 1};
+    memset(tek, 0x42, sizeof tek);
+    mikey_srtp_policy p;
+    mikey_srtp_key k;
+    mikey_srtp_stream_params sp;
+    mikey_span none = {NULL, 0};
+    /* Live555 style: KV = SPI with a 4-byte MKI, SP 3 = 20. */
+    MT_EQ_INT(mikey_srtp_stream_from_mikey(SP(0, 1, 1, 16, 2, 1, 3, 20), 0, (mikey_span){tek, 30}, none,
+                                           (mikey_span){spi, 4}, 0x1234, 7, MIKEY_SRTP_OUTBOUND, &p, &k, &sp),
+              MIKEY_OK);
+    MT_EQ_INT(p.mki_len, 4);
+    MT_CHECK(k.mki == spi && sp.policy == &p && sp.keys == &k && sp.nkeys == 1);
+    MT_EQ_INT(sp.ssrc, 0x1234);
+    MT_EQ_INT(sp.roc, 7);
+    MT_EQ_INT(sp.any_ssrc, 0);
+    mikey_srtp *s = NULL;
+    MT_REQUIRE(mikey_srtp_new(NULL, NULL, &s) == MIKEY_OK);
+    MT_EQ_INT(mikey_srtp_add_stream(s, &sp), MIKEY_OK);
+    uint8_t pkt[64], out[128];
+    size_t n = make_rtp(pkt, 1, 1, 0x1234, (const uint8_t *)"abc", 3), ol;
+    MT_EQ_INT(mikey_srtp_protect(s, pkt, n, out, sizeof out, &ol), MIKEY_OK);
+    MT_EQ_INT(ol, n + 4 + 10);
+    MT_MEMEQ(out + n, 4, spi, 4);
+    mikey_srtp_free(s);
+    /* SSRC 0: the initiator does not know it yet (RFC 3830 §6.1.1). */
+    MT_EQ_INT(mikey_srtp_stream_from_mikey(SP(0, 1), 0, (mikey_span){tek, 30}, none, none, 0, 0, MIKEY_SRTP_INBOUND,
+                                           &p, &k, &sp),
+              MIKEY_OK);
+    MT_EQ_INT(sp.any_ssrc, 1);
+    MT_EQ_INT(mikey_srtp_stream_from_mikey(SP(0, 1), 0, (mikey_span){tek, 29}, none, none, 0, 0, MIKEY_SRTP_INBOUND,
+                                           &p, &k, &sp),
+              MIKEY_ERR_LENGTH);
+    MT_EQ_INT(mikey_srtp_stream_from_mikey(SP(2, 3), 0, (mikey_span){tek, 30}, none, none, 0, 0, MIKEY_SRTP_INBOUND,
+                                           &p, &k, &sp),
+              MIKEY_ERR_UNSUPPORTED);
+}
+
+MT_MAIN(test_real_camera_messages, test_sp_defaults_and_quirks, test_sp_gcm, test_key_from_mikey,
+        test_stream_from_mikey)
