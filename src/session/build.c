@@ -208,7 +208,10 @@ int mk_b_pke(mikey_msg *m, uint8_t c, mikey_span data)
     return app(m, &pl);
 }
 
-int mk_b_encode(mikey_msg *m, uint8_t *out, size_t cap, size_t *outlen) { return mikey_msg_encode(m, out, cap, outlen); }
+int mk_b_encode(mikey_msg *m, uint8_t *out, size_t cap, size_t *outlen)
+{
+    return mikey_msg_encode(m, out, cap, outlen);
+}
 
 int mk_now(const mikey_env *env, uint64_t *now)
 {

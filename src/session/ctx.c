@@ -639,7 +639,8 @@ static int answer_inner(mk_in_st *st)
     if ((rc = msg_hash(ctx, st->buf, st->len, h)))
         return mk_failf(&st->f, rc, MIKEY_E_UNSPECIFIED);
     if ((rc = mk_replay_check(ctx->replay, st->now, tv, h))) {
-        mk_log(&ctx->env, MIKEY_LOG_WARN, "MIKEY: %s", rc == MIKEY_ERR_REPLAY ? "replayed message" : "stale or future timestamp");
+        mk_log(&ctx->env, MIKEY_LOG_WARN, "MIKEY: %s",
+               rc == MIKEY_ERR_REPLAY ? "replayed message" : "stale or future timestamp");
         return mk_failf(&st->f, rc, MIKEY_E_INVALID_TS);
     }
 

@@ -16,7 +16,7 @@ static const unsigned known[] = {MIKEY_SP_ENCR_ALG,     MIKEY_SP_ENCR_KEY_LEN, M
                                  MIKEY_SP_PREFIX_LEN,   MIKEY_SP_AEAD_TAG_LEN};
 
 #define KNOWN_MASK                                                                                                     \
-    (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(9) | BIT(10) | BIT(11) |      \
+    (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(9) | BIT(10) | BIT(11) |  \
      BIT(12) | BIT(20))
 
 #define SRTP_ENCR_NULL 0
@@ -254,7 +254,7 @@ int mk_srtp_equal(const mikey_srtp_params *a, const mikey_srtp_params *b)
 /* RFC 3711 default suite first (what an initiator offers without a
  * configured policy), then the usual alternatives a responder takes. */
 #define SUITE_CM(key, tag)                                                                                             \
-    {.present = BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(11), .encr_alg = SRTP_ENCR_AES_CM,                     \
+    {.present = BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(11), .encr_alg = SRTP_ENCR_AES_CM,                 \
      .encr_key_len = (key), .auth_alg = 1, .auth_key_len = 20, .salt_key_len = 14, .auth_tag_len = (tag)}
 #define SUITE_GCM(key)                                                                                                 \
     {.present = BIT(0) | BIT(1) | BIT(4) | BIT(5) | BIT(20), .encr_alg = SRTP_ENCR_AES_GCM, .encr_key_len = (key),     \

@@ -867,7 +867,8 @@ static void test_update_rules(void)
     size_t bl = 0;
     MT_EQ_INT(mikey_ctx_export(A.ctx, blob, sizeof blob, &bl), MIKEY_OK);
     mikey_ctx *cc = NULL;
-    MT_EQ_INT(mikey_ctx_import(&C.te.env, C.creds, C.pol, blob, bl, &cc), MIKEY_OK); /* carol forges from alice's state */
+    /* carol forges an update from alice's (exported) state */
+    MT_EQ_INT(mikey_ctx_import(&C.te.env, C.creds, C.pol, blob, bl, &cc), MIKEY_OK);
     MT_EQ_INT(mikey_offer(cc, &o, x.i, sizeof x.i, &x.ilen), MIKEY_OK);
     REFUSED(B.ctx, x.i, x.ilen, MIKEY_ERR_IDENTITY, MIKEY_E_INVALID_ID);
     mikey_ctx_free(cc);
