@@ -432,7 +432,8 @@ MIKEY_EXPORT MIKEY_WARN_UNUSED int mikey_chain_parse_prefixed(const mikey_env *e
 /** Create an empty message to build (or a header-less chain if @p chain). */
 MIKEY_EXPORT MIKEY_WARN_UNUSED int mikey_msg_new(const mikey_env *env, int chain, mikey_msg **out);
 
-/** Free a message. NULL is allowed. */
+/** Free a message. NULL is allowed. Memory a built message copied spans
+ *  into (mikey_msg_append) is wiped first, since it may hold keys. */
 MIKEY_EXPORT void mikey_msg_free(mikey_msg *msg);
 
 /** Number of payloads, including the HDR (index 0) for a message. */

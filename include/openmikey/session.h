@@ -229,6 +229,13 @@ MIKEY_EXPORT size_t mikey_ctx_cs_count(const mikey_ctx *ctx);
 MIKEY_EXPORT int mikey_ctx_cs_keys(const mikey_ctx *ctx, size_t i, mikey_cs_keys *out);
 /** The authenticated peer identity (URI), or NULL. */
 MIKEY_EXPORT const char *mikey_ctx_peer_id(const mikey_ctx *ctx);
+/** The key-management protocol list (RFC 4567 §4.1.4, e.g. "mikey;keyp1")
+ *  that the peer's authenticated General Extension "SDP IDs" carried in the
+ *  last message processed, or NULL if it had none. The receiver must compare
+ *  it with the a=key-mgmt attributes it saw (see mikey_sdp_ids_check() in
+ *  sdp.h): the MAC/signature makes it a bidding-down check. Valid while
+ *  @p ctx lives. */
+MIKEY_EXPORT const char *mikey_ctx_sdp_ids(const mikey_ctx *ctx);
 /** The mode of the exchange. */
 MIKEY_EXPORT int mikey_ctx_mode(const mikey_ctx *ctx);
 /** The CSB ID. */

@@ -187,22 +187,6 @@ int mk_keys_build(const mikey_env *env, const mikey_offer_opts *o, unsigned encr
     return MIKEY_OK;
 }
 
-void mk_chain_wipe(mikey_msg *chain)
-{
-    /* A built chain holds copies of the keys in memory the message owns and
-     * mikey_msg_free() does not wipe: wipe them here. The spans are const
-     * views of that (writable, ours) memory. */
-    for (size_t i = 0; i < mikey_msg_count(chain); i++) {
-        const mikey_payload *pl = mikey_msg_at(chain, i);
-        if (pl->type != MIKEY_PT_KEYDATA)
-            continue;
-        if (pl->u.keydata.key.len)
-            mk_wipe((void *)(uintptr_t)pl->u.keydata.key.p, pl->u.keydata.key.len);
-        if (pl->u.keydata.salt.len)
-            mk_wipe((void *)(uintptr_t)pl->u.keydata.salt.p, pl->u.keydata.salt.len);
-    }
-}
-
 /* ---- keys of each crypto session ---- */
 
 static int derive(const mk_crypto_ops *ops, unsigned prf, const uint8_t *inkey, size_t inlen, uint32_t constant,

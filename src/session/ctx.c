@@ -115,6 +115,8 @@ int mikey_ctx_mode(const mikey_ctx *ctx) { return ctx ? (int)ctx->mode : MIKEY_E
 uint32_t mikey_ctx_csb_id(const mikey_ctx *ctx) { return ctx ? ctx->csb_id : 0; }
 const char *mk_ctx_sdp_ids(const mikey_ctx *ctx) { return ctx ? ctx->sdp_ids : NULL; }
 
+const char *mikey_ctx_sdp_ids(const mikey_ctx *ctx) { return mk_ctx_sdp_ids(ctx); }
+
 /* The keys in effect: those of the established CSB, also while an update
  * of it is pending (the old keys protect the media until it completes). */
 size_t mikey_ctx_cs_count(const mikey_ctx *ctx) { return ctx && ctx->has_csb ? ctx->keys.ncs : 0; }

@@ -248,8 +248,6 @@ static int psk_offer_common(mk_offer_st *of, int null_mode)
 out:
     mk_free_secret(&ctx->env, plain, plain_len);
     mk_free_secret(&ctx->env, enc, enc_len);
-    if (chain)
-        mk_chain_wipe(chain);
     mikey_msg_free(chain);
     mikey_msg_free(m);
     mk_msg_keys_wipe(&mk);

@@ -168,8 +168,6 @@ out:
     mk_wipe(env_key, sizeof env_key);
     mk_free_secret(&ctx->env, plain, plain_len);
     mk_free_secret(&ctx->env, enc, enc_len);
-    if (chain)
-        mk_chain_wipe(chain);
     mikey_msg_free(chain);
     mikey_msg_free(m);
     mk_msg_keys_wipe(&mk);

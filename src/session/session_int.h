@@ -205,7 +205,6 @@ int mk_keys_build(const mikey_env *env, const mikey_offer_opts *o, unsigned encr
                   const mk_cs_plan *plans, size_t n, size_t prefix_len, mikey_msg *chain);
 /* Wipe the keys held by a built (not parsed) Key data chain before it is
  * freed. */
-void mk_chain_wipe(mikey_msg *chain);
 /* Keys from the Key data payloads of chain (from index first on). prev:
  * the established keys (an update may carry no Key data). */
 int mk_keys_from_chain(const mk_crypto_ops *ops, const mikey_env *env, unsigned prf, uint32_t csb_id, mikey_span rand,

@@ -8,6 +8,7 @@
 
 typedef struct arena_blk {
     struct arena_blk *next;
+    size_t len;
     /* data follows */
 } arena_blk;
 
@@ -265,6 +266,9 @@ void mikey_msg_free(mikey_msg *m)
     arena_blk *b = m->arena;
     while (b) {
         arena_blk *nx = b->next;
+        /* A built message may hold copies of keys (e.g. a Key data chain
+         * before encryption): wipe everything it copied. */
+        mk_wipe(b + 1, b->len);
         mk_free(&env, b);
         b = nx;
     }
@@ -334,6 +338,7 @@ int mikey_msg_append(mikey_msg *m, const mikey_payload *in)
         arena_blk *b = mk_malloc(&m->env, sizeof *b + total);
         if (!b)
             return MIKEY_ERR_NOMEM;
+        b->len = total;
         uint8_t *dst = (uint8_t *)(b + 1);
         for (size_t i = 0; i < ns; i++) {
             if (spans[i]->len) {
