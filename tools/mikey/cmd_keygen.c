@@ -237,6 +237,58 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, const char *uri, int is_ca
     return x;
 }
 
+static char *bio_strdup(BIO *b)
+{
+    char *p = NULL;
+    long n = BIO_get_mem_data(b, &p);
+    char *s = n > 0 ? malloc((size_t)n + 1) : NULL;
+    if (s) {
+        memcpy(s, p, (size_t)n);
+        s[n] = '\0';
+    }
+    return s;
+}
+
+int mkt_keygen_pem(unsigned bits, const char *cn, const char *uri, int is_ca, const char *ca_key_pem,
+                   const char *ca_cert_pem, char **key_pem, char **cert_pem)
+{
+    X509 *ca = NULL, *x = NULL;
+    EVP_PKEY *cak = NULL, *k = NULL;
+    BIO *b = NULL, *kb = NULL, *cb = NULL;
+    int rc = -1;
+    *key_pem = *cert_pem = NULL;
+    if (ca_key_pem && ca_cert_pem) {
+        if (!(b = BIO_new_mem_buf(ca_cert_pem, -1)) || !(ca = PEM_read_bio_X509(b, NULL, NULL, NULL)))
+            goto done;
+        BIO_free(b);
+        if (!(b = BIO_new_mem_buf(ca_key_pem, -1)) || !(cak = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)))
+            goto done;
+    }
+    if (!(k = EVP_RSA_gen(bits)) || !(x = make_cert(k, cn, uri, is_ca, 365, ca, cak)))
+        goto done;
+    if (!(kb = BIO_new(BIO_s_mem())) || !(cb = BIO_new(BIO_s_mem())) ||
+        !PEM_write_bio_PrivateKey(kb, k, NULL, NULL, 0, NULL, NULL) || !PEM_write_bio_X509(cb, x))
+        goto done;
+    *key_pem = bio_strdup(kb);
+    *cert_pem = bio_strdup(cb);
+    rc = *key_pem && *cert_pem ? 0 : -1;
+done:
+    if (rc) {
+        ERR_clear_error();
+        free(*key_pem);
+        free(*cert_pem);
+        *key_pem = *cert_pem = NULL;
+    }
+    BIO_free(b);
+    BIO_free(kb);
+    BIO_free(cb);
+    X509_free(ca);
+    X509_free(x);
+    EVP_PKEY_free(cak);
+    EVP_PKEY_free(k);
+    return rc;
+}
+
 static int keygen_psk(size_t bytes, const char *out, int force)
 {
     uint8_t key[256];

@@ -57,6 +57,12 @@ extern const char mkt_answer_help[];
 extern const char mkt_finish_help[];
 extern const char mkt_bench_help[];
 
+/* An RSA key of @p bits and a certificate (PEM strings, malloc'd): a CA
+ * when @p is_ca, otherwise for @p uri (subjectAltName), issued by the CA
+ * given as PEM, or self-signed when @p ca_key_pem is NULL. 0 or -1. */
+int mkt_keygen_pem(unsigned bits, const char *cn, const char *uri, int is_ca, const char *ca_key_pem,
+                   const char *ca_cert_pem, char **key_pem, char **cert_pem);
+
 /* ---- render.c: a parsed message as human-readable text or JSON ---- */
 
 typedef struct mkt_render_opts {
