@@ -183,11 +183,11 @@ int mk_ossl_dh_compute(const mk_dh *dh, const uint8_t *peer, size_t peerlen, uin
     int rc = MIKEY_ERR_CRYPTO;
     BN_CTX *bctx = BN_CTX_secure_new();
     BIGNUM *y = BN_bin2bn(peer, (int)peerlen, NULL);
-    BIGNUM *pm1 = BN_new(), *q = BN_new(), *t = BN_new();
+    BIGNUM *pm1 = BN_new();
     BIGNUM *z = BN_secure_new();
-    if (!bctx || !y || !pm1 || !q || !t || !z)
+    if (!bctx || !y || !pm1 || !z)
         goto done;
-    if (!BN_copy(pm1, dh->p) || !BN_sub_word(pm1, 1) || !BN_rshift1(q, pm1))
+    if (!BN_copy(pm1, dh->p) || !BN_sub_word(pm1, 1))
         goto done;
     /* 1 < y < p-1: rejects 0, 1, p-1 (the order-1 and order-2 elements)
      * and anything >= p (not a residue in canonical form). */
@@ -195,11 +195,15 @@ int mk_ossl_dh_compute(const mk_dh *dh, const uint8_t *peer, size_t peerlen, uin
         rc = MIKEY_ERR_DH_VALUE;
         goto done;
     }
-    /* y^q = 1 mod p: y lies in the prime-order-q subgroup (p is safe). The
-     * peer value is public, so no constant-time exponentiation is needed. */
-    if (!BN_mod_exp(t, y, q, dh->p, bctx))
+    /* y^q = 1 mod p: y lies in the prime-order-q subgroup (p is safe).
+     * Since q = (p-1)/2, y^q mod p is the Legendre symbol (y/p) (Euler's
+     * criterion), which BN_kronecker computes by reciprocity about ten
+     * times faster than the 1535-bit exponentiation (`mikey bench`). The
+     * peer value is public, so no constant-time computation is needed. */
+    int legendre = BN_kronecker(y, dh->p, bctx);
+    if (legendre == -2)
         goto done;
-    if (!BN_is_one(t)) {
+    if (legendre != 1) {
         rc = MIKEY_ERR_DH_VALUE;
         goto done;
     }
@@ -215,8 +219,6 @@ done:
     BN_CTX_free(bctx);
     BN_free(y);
     BN_free(pm1);
-    BN_free(q);
-    BN_free(t);
     BN_clear_free(z);
     if (rc != MIKEY_OK) {
         ERR_clear_error();
