@@ -25,7 +25,8 @@
  * **Buffers.** Every transform reads @p in_len bytes at @p in and writes the
  * result at @p out (capacity @p out_cap). @p out may equal @p in (in-place);
  * partially overlapping buffers are not allowed. A too small @p out_cap gives
- * MIKEY_ERR_NOBUF with @p *out_len set to the size needed and nothing changed.
+ * MIKEY_ERR_NOBUF with @p *out_len set to the size needed and nothing changed
+ * (@p out may be NULL when @p out_cap is 0: a size query).
  * The transforms allocate nothing (except when a template creates a stream,
  * once per new SSRC) and never block. (OpenSSL 3.0 itself mallocs and frees
  * a digest state twice per HMAC-SHA1 packet inside EVP_MD_CTX_copy_ex; the

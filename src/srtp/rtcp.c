@@ -69,7 +69,7 @@ static int rtcp_protect(mikey_srtp *s, const uint8_t *in, size_t in_len, uint8_t
                         size_t *out_len)
 {
     int rc;
-    if (!s || !in || !out || !out_len)
+    if (!s || !in || (!out && out_cap) || !out_len) /* out NULL, cap 0: size query */
         return MIKEY_ERR_INVALID_ARG;
     if ((rc = rtcp_check_header(in, in_len)) != MIKEY_OK)
         return rc;
@@ -170,7 +170,7 @@ static int rtcp_unprotect(mikey_srtp *s, const uint8_t *in, size_t in_len, uint8
                           size_t *out_len)
 {
     int rc;
-    if (!s || !in || !out || !out_len)
+    if (!s || !in || (!out && out_cap) || !out_len) /* out NULL, cap 0: size query */
         return MIKEY_ERR_INVALID_ARG;
     if ((rc = rtcp_check_header(in, in_len)) != MIKEY_OK)
         return rc;

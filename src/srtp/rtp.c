@@ -76,7 +76,7 @@ static int rtp_protect(mikey_srtp *s, const uint8_t *in, size_t in_len, uint8_t 
 {
     size_t hl;
     int rc;
-    if (!s || !in || !out || !out_len)
+    if (!s || !in || (!out && out_cap) || !out_len) /* out NULL, cap 0: size query */
         return MIKEY_ERR_INVALID_ARG;
     if ((rc = rtp_header_len(in, in_len, &hl)) != MIKEY_OK)
         return rc;
@@ -178,7 +178,7 @@ static int rtp_unprotect(mikey_srtp *s, const uint8_t *in, size_t in_len, uint8_
 {
     size_t hl;
     int rc;
-    if (!s || !in || !out || !out_len)
+    if (!s || !in || (!out && out_cap) || !out_len) /* out NULL, cap 0: size query */
         return MIKEY_ERR_INVALID_ARG;
     if ((rc = rtp_header_len(in, in_len, &hl)) != MIKEY_OK)
         return rc;

@@ -272,6 +272,9 @@ static void test_protect_errors(void)
     pkt[11] ^= 1;
     MT_EQ_INT(mikey_srtp_protect(p.tx, pkt, plen, out, plen + 9, &ol), MIKEY_ERR_NOBUF);
     MT_EQ_INT(ol, plen + 10);
+    MT_EQ_INT(mikey_srtp_protect(p.tx, pkt, plen, NULL, 0, &ol), MIKEY_ERR_NOBUF); /* size query */
+    MT_EQ_INT(ol, plen + 10);
+    MT_EQ_INT(mikey_srtp_protect(p.tx, pkt, plen, NULL, 100, &ol), MIKEY_ERR_INVALID_ARG);
     MT_EQ_INT(mikey_srtp_protect(p.tx, pkt, plen, out, sizeof out, &ol), MIKEY_OK);
     /* The sender never reuses an index (keystream / GCM nonce reuse). */
     MT_EQ_INT(mikey_srtp_protect(p.tx, pkt, plen, out, sizeof out, &ol), MIKEY_ERR_REPLAY);
