@@ -77,7 +77,8 @@ typedef struct mikey_srtp_params {
     uint8_t auth_key_len;  /**< bytes */
     uint8_t salt_key_len;  /**< bytes */
     uint8_t prf;           /**< 0 AES-CM */
-    uint8_t kdr;           /**< key derivation rate as sent (RFC 3830: the exponent) */
+    uint32_t kdr;          /**< key derivation rate itself (RFC 3711 §4.3.1: 0 or 2^n, n <= 24), sent as a
+                                1-4 byte big-endian integer (the reading libsrtp-style SP mapping uses; docs/interop.md) */
     uint8_t srtp_encr;     /**< 0 off, 1 on */
     uint8_t srtcp_encr;
     uint8_t fec_order;

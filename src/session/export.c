@@ -21,7 +21,7 @@
 #define MAGIC "MKCX"
 #define VERSION 1
 #define FIXED_LEN (4 + 1 + 7 + 4 + 8 + 4)
-#define CS_LEN (1 + 4 + 4 + 1 + 4 + 14 + 1 + 32 + 1 + 14 + 1 + 16)
+#define CS_LEN (1 + 4 + 4 + 1 + 4 + 13 + 4 + 1 + 32 + 1 + 14 + 1 + 16)
 
 enum {
     T_RAND = 1,
@@ -90,12 +90,14 @@ static void cs_bytes(const mikey_cs_keys *k, uint8_t *b)
     *p++ = k->policy_no;
     mk_put32(p, k->srtp.present);
     p += 4;
-    const uint8_t f[14] = {k->srtp.encr_alg,   k->srtp.encr_key_len, k->srtp.auth_alg,   k->srtp.auth_key_len,
-                           k->srtp.salt_key_len, k->srtp.prf,        k->srtp.kdr,        k->srtp.srtp_encr,
-                           k->srtp.srtcp_encr, k->srtp.fec_order,    k->srtp.srtp_auth,  k->srtp.auth_tag_len,
-                           k->srtp.prefix_len, k->srtp.aead_tag_len};
-    memcpy(p, f, 14);
-    p += 14;
+    const uint8_t f[13] = {k->srtp.encr_alg,   k->srtp.encr_key_len, k->srtp.auth_alg,  k->srtp.auth_key_len,
+                           k->srtp.salt_key_len, k->srtp.prf,        k->srtp.srtp_encr, k->srtp.srtcp_encr,
+                           k->srtp.fec_order,  k->srtp.srtp_auth,    k->srtp.auth_tag_len, k->srtp.prefix_len,
+                           k->srtp.aead_tag_len};
+    memcpy(p, f, 13);
+    p += 13;
+    mk_put32(p, k->srtp.kdr); /* the only param wider than a byte */
+    p += 4;
     *p++ = (uint8_t)k->master_key_len;
     memcpy(p, k->master_key, 32);
     p += 32;
@@ -118,12 +120,14 @@ static int cs_parse(const uint8_t *b, mikey_cs_keys *k)
     k->policy_no = *p++;
     k->srtp.present = mk_be32(p);
     p += 4;
-    uint8_t *f[14] = {&k->srtp.encr_alg,   &k->srtp.encr_key_len, &k->srtp.auth_alg,  &k->srtp.auth_key_len,
-                      &k->srtp.salt_key_len, &k->srtp.prf,        &k->srtp.kdr,       &k->srtp.srtp_encr,
-                      &k->srtp.srtcp_encr, &k->srtp.fec_order,    &k->srtp.srtp_auth, &k->srtp.auth_tag_len,
-                      &k->srtp.prefix_len, &k->srtp.aead_tag_len};
-    for (int i = 0; i < 14; i++)
+    uint8_t *f[13] = {&k->srtp.encr_alg,   &k->srtp.encr_key_len, &k->srtp.auth_alg,  &k->srtp.auth_key_len,
+                      &k->srtp.salt_key_len, &k->srtp.prf,        &k->srtp.srtp_encr, &k->srtp.srtcp_encr,
+                      &k->srtp.fec_order,  &k->srtp.srtp_auth,    &k->srtp.auth_tag_len, &k->srtp.prefix_len,
+                      &k->srtp.aead_tag_len};
+    for (int i = 0; i < 13; i++)
         *f[i] = *p++;
+    k->srtp.kdr = mk_be32(p);
+    p += 4;
     k->master_key_len = *p++;
     memcpy(k->master_key, p, 32);
     p += 32;

@@ -33,7 +33,6 @@ static uint8_t *field(mikey_srtp_params *p, unsigned type)
     case MIKEY_SP_AUTH_KEY_LEN: return &p->auth_key_len;
     case MIKEY_SP_SALT_KEY_LEN: return &p->salt_key_len;
     case MIKEY_SP_PRF: return &p->prf;
-    case MIKEY_SP_KDR: return &p->kdr;
     case MIKEY_SP_SRTP_ENCR: return &p->srtp_encr;
     case MIKEY_SP_SRTCP_ENCR: return &p->srtcp_encr;
     case MIKEY_SP_FEC_ORDER: return &p->fec_order;
@@ -45,18 +44,26 @@ static uint8_t *field(mikey_srtp_params *p, unsigned type)
     }
 }
 
-static uint8_t cfield(const mikey_srtp_params *p, unsigned type)
+/* Value of a param (KDR is the only one wider than a byte). */
+static uint32_t cfield(const mikey_srtp_params *p, unsigned type)
 {
+    if (type == MIKEY_SP_KDR)
+        return p->kdr;
     mikey_srtp_params tmp = *p;
     uint8_t *f = field(&tmp, type);
     return f ? *f : 0;
 }
 
-static void set(mikey_srtp_params *p, unsigned type, uint8_t v)
+static void setv(mikey_srtp_params *p, unsigned type, uint32_t v)
 {
+    if (type == MIKEY_SP_KDR) {
+        p->kdr = v;
+        p->present |= BIT(type);
+        return;
+    }
     uint8_t *f = field(p, type);
     if (f) {
-        *f = v;
+        *f = (uint8_t)v;
         p->present |= BIT(type);
     }
 }
@@ -88,21 +95,21 @@ int mikey_srtp_params_suite(mikey_srtp_params *p, const char *name)
     if (gcm) {
         /* RFC 7714 §15: algorithm, key length and AEAD tag length fully
          * determine the AEAD; the SRTP PRF must be AES-CM; salt 96 bits. */
-        set(&s, MIKEY_SP_ENCR_ALG, SRTP_ENCR_AES_GCM);
-        set(&s, MIKEY_SP_ENCR_KEY_LEN, (uint8_t)key);
-        set(&s, MIKEY_SP_SALT_KEY_LEN, 12);
-        set(&s, MIKEY_SP_PRF, 0);
-        set(&s, MIKEY_SP_AEAD_TAG_LEN, 16);
+        setv(&s, MIKEY_SP_ENCR_ALG, SRTP_ENCR_AES_GCM);
+        setv(&s, MIKEY_SP_ENCR_KEY_LEN, (uint8_t)key);
+        setv(&s, MIKEY_SP_SALT_KEY_LEN, 12);
+        setv(&s, MIKEY_SP_PRF, 0);
+        setv(&s, MIKEY_SP_AEAD_TAG_LEN, 16);
     } else {
         /* Param 3 is the session auth KEY length (20 for HMAC-SHA-1, which
          * Live555 requires) and param 11 the tag length (INTEROP.md §1
          * item 8: the Nx / gortsplib generator reading). */
-        set(&s, MIKEY_SP_ENCR_ALG, (uint8_t)encr);
-        set(&s, MIKEY_SP_ENCR_KEY_LEN, (uint8_t)key);
-        set(&s, MIKEY_SP_AUTH_ALG, 1);
-        set(&s, MIKEY_SP_AUTH_KEY_LEN, 20);
-        set(&s, MIKEY_SP_SALT_KEY_LEN, 14);
-        set(&s, MIKEY_SP_AUTH_TAG_LEN, (uint8_t)tag);
+        setv(&s, MIKEY_SP_ENCR_ALG, (uint8_t)encr);
+        setv(&s, MIKEY_SP_ENCR_KEY_LEN, (uint8_t)key);
+        setv(&s, MIKEY_SP_AUTH_ALG, 1);
+        setv(&s, MIKEY_SP_AUTH_KEY_LEN, 20);
+        setv(&s, MIKEY_SP_SALT_KEY_LEN, 14);
+        setv(&s, MIKEY_SP_AUTH_TAG_LEN, (uint8_t)tag);
     }
     *p = s;
     return MIKEY_OK;
@@ -120,6 +127,18 @@ int mikey_srtp_params_from_sp(const mikey_sp *sp, mikey_srtp_params *out)
     mikey_sp_param prm;
     int rc, lenient_tag = -1, have_tag = 0;
     while ((rc = mikey_sp_param_next(sp, &off, &prm)) == MIKEY_OK) {
+        if (prm.type == MIKEY_SP_KDR) {
+            /* RFC 3830 Table 6.10.1.a defers to RFC 3711, whose key
+             * derivation rate is an integer (0 or 2^n up to 2^24): read the
+             * value as that integer, 1 to 4 bytes big-endian. */
+            if (prm.value.len < 1 || prm.value.len > 4)
+                return MIKEY_ERR_FIELD;
+            uint32_t r = 0;
+            for (size_t i = 0; i < prm.value.len; i++)
+                r = r << 8 | prm.value.p[i];
+            setv(&p, MIKEY_SP_KDR, r);
+            continue;
+        }
         if (!field(&p, prm.type))
             continue; /* unknown or not represented: ignored (session.h) */
         /* Every defined SRTP param is one byte (Table 6.10.1.a: "a one
@@ -139,12 +158,12 @@ int mikey_srtp_params_from_sp(const mikey_sp *sp, mikey_srtp_params *out)
         }
         if (prm.type == MIKEY_SP_AUTH_TAG_LEN)
             have_tag = 1;
-        set(&p, prm.type, v); /* repeated: the last one wins */
+        setv(&p, prm.type, v); /* repeated: the last one wins */
     }
     if (rc != MIKEY_ERR_NOT_FOUND)
         return rc;
     if (lenient_tag >= 0 && !have_tag)
-        set(&p, MIKEY_SP_AUTH_TAG_LEN, (uint8_t)lenient_tag);
+        setv(&p, MIKEY_SP_AUTH_TAG_LEN, (uint8_t)lenient_tag);
     *out = p;
     return MIKEY_OK;
 }
@@ -154,15 +173,22 @@ int mk_srtp_to_params(const mikey_srtp_params *p, uint8_t *out, size_t cap, size
     if (p->present & ~KNOWN_MASK)
         return MIKEY_ERR_INVALID_ARG;
     mikey_sp_param prm[MK_ARRAY_LEN(known)];
-    uint8_t vals[MK_ARRAY_LEN(known)];
+    uint8_t vals[MK_ARRAY_LEN(known)][4];
     size_t n = 0;
     for (size_t i = 0; i < MK_ARRAY_LEN(known); i++) {
         if (!(p->present & BIT(known[i])))
             continue;
-        vals[n] = cfield(p, known[i]);
+        uint32_t v = cfield(p, known[i]);
         prm[n].type = (uint8_t)known[i];
-        prm[n].value.p = &vals[n];
-        prm[n].value.len = 1;
+        if (known[i] == MIKEY_SP_KDR && v > 0xff) {
+            /* a rate above 255 needs the 4-byte form */
+            mk_put32(vals[n], v);
+            prm[n].value.len = 4;
+        } else {
+            vals[n][0] = (uint8_t)v;
+            prm[n].value.len = 1;
+        }
+        prm[n].value.p = vals[n];
         n++;
     }
     return mikey_build_sp_params(prm, n, out, cap, outlen);
@@ -189,7 +215,7 @@ void mk_srtp_effective(const mikey_srtp_params *in, mikey_srtp_params *out)
     e.aead_tag_len = 16;
     for (size_t i = 0; i < MK_ARRAY_LEN(known); i++)
         if (in->present & BIT(known[i]))
-            *field(&e, known[i]) = cfield(in, known[i]);
+            setv(&e, known[i], cfield(in, known[i]));
     /* RFC 7714 §14.3 / §8.1: AES-GCM has a 96-bit salt by default. */
     if (is_gcm(&e) && !(in->present & BIT(MIKEY_SP_SALT_KEY_LEN)))
         e.salt_key_len = 12;
