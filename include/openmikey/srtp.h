@@ -56,6 +56,7 @@
 
 #include "common.h"
 #include "message.h"
+#include "session.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -451,6 +452,25 @@ MIKEY_EXPORT int mikey_srtp_stream_from_mikey(const mikey_sp *sp, unsigned flags
                                               mikey_span spi, uint32_t ssrc, uint32_t roc, int dir,
                                               mikey_srtp_policy *policy, mikey_srtp_key *key,
                                               mikey_srtp_stream_params *out);
+
+
+/**
+ * One negotiated crypto session of the session layer (mikey_ctx_cs_keys())
+ * to stream parameters: the bridge for applications that run the exchange
+ * with session.h. The SP of @p k (already decoded by the session layer, its
+ * named leniencies applied) is re-encoded as SP parameters and mapped by
+ * mikey_srtp_stream_from_mikey() with ::MIKEY_SRTP_MAP_STRICT, so there is
+ * one SP -> policy mapping in the library; the master key, salt and MKI of
+ * @p k, its SSRC (0: an any-SSRC template, RFC 3830 §6.1.1) and ROC, in
+ * direction @p dir (::mikey_srtp_dir).
+ *
+ * @p out points at @p policy and @p key, and @p key into @p k: all three must
+ * live until mikey_srtp_add_stream(s, out); the caller wipes @p k afterwards.
+ * @return MIKEY_OK; MIKEY_ERR_INVALID_ARG (NULL, bad @p dir, key/salt/MKI
+ *         lengths beyond the struct); the errors of mikey_srtp_stream_from_mikey().
+ */
+MIKEY_EXPORT int mikey_srtp_stream_from_cs(const mikey_cs_keys *k, int dir, mikey_srtp_policy *policy,
+                                           mikey_srtp_key *key, mikey_srtp_stream_params *out);
 
 #ifdef __cplusplus
 }
