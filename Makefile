@@ -10,7 +10,8 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 PREFIX     ?= /usr/local
 
-.PHONY: all setup build check test test-asan fuzz fuzz-smoke demo install bench clean format
+.PHONY: all setup build check test test-asan fuzz fuzz-smoke demo install bench clean format \
+        testbed bench-calls bench-load
 
 all: build
 
@@ -50,6 +51,21 @@ demo: build
 
 bench: build
 	@bash bench/run.sh $(BUILD)
+
+# Two-domain SIP testbed (docs/testbed.md): two Kamailio proxies, emulated
+# WAN, alice and bob registered; demo calls, then everything stops.
+# Options: make testbed TESTBED_ARGS="--transport udp --wan-ms 0 --seconds 300"
+testbed: build
+	@bash scripts/testbed.sh --build $(BUILD) $(TESTBED_ARGS)
+
+# Calling/answering delays per transport, WAN delay and MIKEY mode (long:
+# minutes per mode). Options: BENCH_CALLS_ARGS="--calls 20 --modes off,psk"
+bench-calls: build
+	@bash bench/call-delay.sh --build $(BUILD) $(BENCH_CALLS_ARGS)
+
+# Answering capacity under sipp load per MIKEY mode (long: minutes per mode).
+bench-load: build
+	@bash bench/load.sh --build $(BUILD) $(BENCH_LOAD_ARGS)
 
 install: build
 	@cmake --install $(BUILD)
