@@ -212,7 +212,7 @@ tb_mode_supported() {
     rc=$?
     tb_kill "$bpid"
     if [ $rc -ne 0 ]; then
-        echo "mikey-ua refused or failed a loopback call in this mode: $(grep -h 'mikey-ua:' "$d/alice.log" "$d/bob.log" | grep -vE 'SIP (udp|tcp|tls) on|calling|ringing|incoming' | head -2 | tr '\n' ' ')"
+        echo "mikey-ua refused or failed a loopback call in this mode: $(grep -h 'mikey-ua:' "$d/alice.log" "$d/bob.log" | grep -vE 'SIP (udp|tcp|tls) on|calling|ringing|incoming' | sort -u | head -2 | tr '\n' ' ')"
         return 1
     fi
     if [ "$name" != off ] && grep -q '"security":"off"' "$d/alice.json"; then
