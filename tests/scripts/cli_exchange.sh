@@ -136,6 +136,19 @@ exchange dh-hex --mode dh --out hex
 exchange dh-sdp --mode dh --out sdp -- --out sdp
 exchange pke-raw --mode pke --out raw -- --out raw
 
+# Through pipes: stdin/stdout, base64 and raw.
+rm -f st
+"$M" offer -c alice.conf --mode dh -s st | "$M" answer -c bob.conf | "$M" finish -c alice.conf -s st --show-keys >pipe.a 2>pipe.err
+RC=$?
+if [ "$RC" -eq 0 ] && grep -q '^cs 1: ' pipe.a && [ ! -e st ]; then pass; else fail "pipe (base64): rc $RC: $(cat pipe.err)"; fi
+"$M" offer -c alice.conf --mode rsar --out raw -s st | "$M" answer -c bob.conf --out raw | "$M" finish -c alice.conf -s st --show-keys >pipe.a 2>pipe.err
+RC=$?
+if [ "$RC" -eq 0 ] && grep -q '^cs 1: ' pipe.a && [ ! -e st ]; then pass; else fail "pipe (raw): rc $RC: $(cat pipe.err)"; fi
+# --show-keys with the message on standard output: the message line first
+run "$M" offer -c alice.conf --mode psk --show-keys
+expect_rc "offer --show-keys to stdout" 0
+if [ "$(sed -n 2p out | cut -c1-5)" = "mode " ] && head -1 out | grep -qE '^[A-Za-z0-9+/]+=*$'; then pass; else fail "offer --show-keys to stdout: $(head -c 300 out)"; fi
+
 # Content checks of the key lines.
 if [ "$(wc -l <psk-3cs.acs)" -eq 3 ]; then pass; else fail "psk-3cs: $(wc -l <psk-3cs.acs) crypto sessions, expected 3"; fi
 if grep -q "ssrc 0x11111111" psk-3cs.acs && grep -q "ssrc 0x33333333" psk-3cs.acs && ! grep -q "ssrc 0x00000000" psk-3cs.acs; then pass; else fail "psk-3cs: SSRCs $(cat psk-3cs.acs)"; fi

@@ -1101,6 +1101,12 @@ int mkt_cmd_finish(int argc, char **argv)
     size_t inlen = 0, blen = 0;
     mikey_ctx *ctx = NULL;
     char err[512];
+    /* The response first: in a pipeline (offer | answer | finish) it
+     * arrives only after `mikey offer` has written the state file. */
+    if (mkt_read_message(npos ? pos[0] : NULL, s.in_fmt, MKT_MAX_INPUT, &in, &inlen, err, sizeof err)) {
+        mkt_err(s.cmd, "%s", err);
+        goto done;
+    }
     if (mkt_read_input(s.state_path, MAX_STATE, &blob, &blen, err, sizeof err)) {
         mkt_err(s.cmd, "state file: %s", err);
         goto done;
@@ -1111,10 +1117,6 @@ int mkt_cmd_finish(int argc, char **argv)
     }
     if (mikey_ctx_state(ctx) != MIKEY_STATE_OFFERED) {
         mkt_err(s.cmd, "state file %s: no offer is pending in it", s.state_path);
-        goto done;
-    }
-    if (mkt_read_message(npos ? pos[0] : NULL, s.in_fmt, MKT_MAX_INPUT, &in, &inlen, err, sizeof err)) {
-        mkt_err(s.cmd, "%s", err);
         goto done;
     }
     rc = mikey_finish(ctx, in, inlen);
