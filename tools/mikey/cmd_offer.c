@@ -42,7 +42,8 @@
     "                       given on the command line come after it (list\n"                                         \
     "                       settings given here replace the file's)\n"                                               \
     "      --id URI         own identity, e.g. sip:alice@a.example\n"                                             \
-    "      --psk HEX        pre-shared key (any peer); in a file: psk [URI] = HEX\n"                              \
+    "      --psk HEX        pre-shared key (any peer; visible in ps: prefer\n"                                 \
+    "                       --psk-file); in a file: psk [URI] = HEX\n"                              \
     "      --psk-file FILE  the same, read from FILE (hex, as 'mikey keygen psk'\n"                               \
     "                       writes it); in a file: psk-file [URI] = FILE\n"                                        \
     "      --key FILE       own RSA private key (PEM)\n"                                                          \
