@@ -179,10 +179,15 @@ static int first_g711(const ua_sdp_stream *m)
 static int start_media(call_ctx *c, const ua_sdp *remote)
 {
     ua_media_xform xf;
+    char err[256];
     const char *addr = remote->streams[c->stream].addr;
     uint16_t port = remote->streams[c->stream].port;
 
-    ua_sec_media_xform(c->sec, &xf);
+    /* THE SRTP HOOK: the transform keyed from MIKEY (identity for RTP/AVP). */
+    if (ua_sec_media_xform(c->sec, &xf, err, sizeof(err))) {
+        snprintf(c->error, sizeof(c->error), "%s", err);
+        return -1;
+    }
     ua_media_set_xform(c->media, &xf);
     if (!addr[0] || ua_media_start(c->media, addr, port, c->pt)) {
         snprintf(c->error, sizeof(c->error), "cannot start media towards %s:%u", addr, port);
@@ -209,6 +214,10 @@ static void report(call_ctx *c, const ua_event *ev)
     r.security = c->sec ? ua_sec_result_name(c->sec) : "off";
     r.xform = c->sec && ua_sec_is_srtp(c->sec) ? "srtp" : "none";
     r.codec = c->pt >= 0 ? pt_name(c->pt) : NULL;
+    if (c->sec)
+        ua_sec_info_get(c->sec, &r.sec);
+    else
+        r.sec.error_code = -1;
     if (c->error[0])
         result = "failed";
     else if (c->established)
@@ -222,7 +231,9 @@ static void report(call_ctx *c, const ua_event *ev)
     r.result = result;
     r.scode = ev->scode;
     r.reason = ev->reason;
-    r.error = c->error[0] ? c->error : ev->detail;
+    /* Our error; else what key management said (a refusal we sent or got,
+     * RFC 4567 §4.1.1); else the stack's detail. */
+    r.error = c->error[0] ? c->error : r.sec.error ? r.sec.error : ev->detail;
     r.calling_delay_us = (!c->callee && c->t_ringing) ? (int64_t)(c->t_ringing - c->t_dial) : -1;
     r.answering_delay_us = (c->callee && c->t_ack && c->t_pickup) ? (int64_t)(c->t_ack - c->t_pickup) : -1;
     if (!c->callee)
@@ -251,6 +262,8 @@ static void report(call_ctx *c, const ua_event *ev)
         fprintf(stderr, "mikey-ua: call %s: %s\n", result, ev->reason ? ev->reason : "");
     if (c->error[0])
         fprintf(stderr, "mikey-ua: error: %s\n", c->error);
+    else if (r.sec.error)
+        fprintf(stderr, "mikey-ua: %s\n", r.sec.error);
     else if (ev->detail)
         fprintf(stderr, "mikey-ua: %s\n", ev->detail);
 }
@@ -317,6 +330,8 @@ static int dial(app *a)
         return -1;
     }
     sdp_template(c, &c->offer);
+    /* CS 1 of the MIKEY offer names our RTP SSRC. */
+    ua_sec_set_local_ssrc(c->sec, ua_media_ssrc(c->media));
     /* THE SEAM, caller side, step 1: the offer (I_MESSAGE in a=key-mgmt). */
     if (ua_sec_offer(c->sec, &c->offer, err, sizeof(err))) {
         fprintf(stderr, "mikey-ua: building the offer: %s\n", err);
@@ -469,12 +484,21 @@ static void on_incoming(app *a, const ua_event *ev)
     /* THE SEAM, callee side: the offer's I_MESSAGE in, the R_MESSAGE (or a
      * refusal with the MIKEY Error message) out. */
     if (ua_sec_answer(c->sec, &c->offer, &c->answer, &c->stream, &rej)) {
+        /* RFC 4567 §4.1.1: 488 (or 606) with a Warning and, when there is
+         * one, the MIKEY Error message in the SDP body. Sent before any
+         * session exists: libre's sipsess_reject() cannot carry a body. */
         c->rejected_by_us = 1;
-        (void)ua_call_reject(ev->call, rej.scode ? rej.scode : 488, rej.reason[0] ? rej.reason : "Not Acceptable Here",
-                             "application/sdp", (const uint8_t *)rej.body, rej.body_len);
+        (void)ua_call_reject_warn(ev->call, rej.scode ? rej.scode : 488,
+                                  rej.reason[0] ? rej.reason : "Not Acceptable Here",
+                                  rej.warning[0] ? rej.warning : NULL, "application/sdp", (const uint8_t *)rej.body,
+                                  rej.body_len);
         ua_sec_reject_clear(&rej);
         return;
     }
+    /* The callee's RTP SSRC is the one it filled into the MIKEY placeholder
+     * (RFC 3830 §6.1.1) and the SRTP stream is keyed for. */
+    if (ua_sec_local_ssrc(c->sec))
+        (void)ua_media_set_ssrc(c->media, ua_sec_local_ssrc(c->sec));
     c->pt = first_g711(&c->offer.streams[c->stream]);
     if (c->pt < 0) {
         c->rejected_by_us = 1;
@@ -550,20 +574,39 @@ static int on_event(const ua_event *ev, void *arg)
             c->established = 1;
             if (c->callee)
                 c->t_ack = ev->t_us; /* answering delay: pick-up -> ACK received */
-            fprintf(stderr, "mikey-ua: call established\n");
+            fprintf(stderr, "mikey-ua: call established%s%s\n", ua_sec_is_srtp(c->sec) ? ", SRTP keyed by MIKEY " : "",
+                    ua_sec_is_srtp(c->sec) ? ua_sec_result_name(c->sec) : "");
             start_duration(c);
+            /* Outside both measured delays: a fresh DH pair for the next call. */
+            ua_sec_refill();
         }
         return 0;
     case UA_EV_REOFFER:
-        /* TODO(rekey): re-INVITE with a new MIKEY exchange (ua_sec_answer on
-         * the new offer, media keeps running). Refused (488) for now. */
+        /* RE-INVITE HOOK (rekey, device mobility): ev->body is the new
+         * offer. The call's ua_sec keeps its established mikey_ctx and SRTP
+         * session (security.h "Rekeying"): parse the offer, run the update
+         * exchange on that context (ua_sec_answer's mikey_answer path
+         * accepts an update of the established CSB, RFC 3830 §4.5), give the
+         * answer with ua_call_set_reoffer_answer() and install the new keys
+         * (security.c install_srtp(), the REKEY HOOK) while the media runs.
+         * Refused (488) for now. */
         return -1;
     case UA_EV_CLOSED:
         if (c) {
             stop_media(c);
             if (c->media)
                 ua_media_stop(c->media);
+            /* Caller refused with 488/606: the MIKEY Error in the body. */
+            if (!c->callee && ev->scode >= 300)
+                ua_sec_peer_rejected(c->sec, ev->scode,
+                                     ev->ctype && !strcmp(ev->ctype, "application/sdp") ? ev->body : NULL,
+                                     ev->body_len);
             report(c, ev);
+            {
+                char e[256];
+                if (ua_sec_global_save(e, sizeof(e)))
+                    fprintf(stderr, "mikey-ua: %s\n", e);
+            }
             ctx_free(c);
             ua_call_set_user(ev->call, NULL);
         } else {
@@ -694,14 +737,30 @@ static int setup(app *a, char *err, size_t errlen)
         snprintf(err, errlen, "--mode must be psk, pke, dh, dhhmac or rsar");
         return -1;
     }
-    a->sec.identity = a->o.aor;
+    a->sec.identity = a->o.identity;
+    a->sec.aor = a->o.aor;
+    a->sec.peer_id = a->o.peer_id;
     a->sec.psk_hex = a->o.psk;
+    a->sec.psk_file = a->o.psk_file;
     a->sec.key_file = a->o.key;
     a->sec.cert_file = a->o.cert;
     a->sec.ca_file = a->o.ca;
     a->sec.peer_cert_file = a->o.peer_cert;
     a->sec.srtp_suite = a->o.srtp_suite ? a->o.srtp_suite : "AES_CM_128_HMAC_SHA1_80";
+    a->sec.accept_modes = a->o.accept_modes;
+    a->sec.dh_group = a->o.dh_group;
+    a->sec.precompute_dh = a->o.precompute_dh;
+    a->sec.replay_file = a->o.replay_file;
+    a->sec.mki_len = a->o.mki_len;
+    a->sec.verbose = a->o.verbose;
+    if (a->o.km_level && strcmp(a->o.km_level, "session") && strcmp(a->o.km_level, "media")) {
+        snprintf(err, errlen, "--km-level must be session or media");
+        return -1;
+    }
+    a->sec.km_media_level = a->o.km_level && !strcmp(a->o.km_level, "media");
     if (ua_sec_global_init(&a->sec, err, errlen))
+        return -1;
+    if (a->mode == MODE_CALL && ua_sec_check_caller(err, errlen))
         return -1;
 
     /* Transports. */

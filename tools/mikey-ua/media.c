@@ -571,6 +571,22 @@ uint16_t ua_media_port(const ua_media *m)
     return m->port;
 }
 
+uint32_t ua_media_ssrc(const ua_media *m)
+{
+    return m->ssrc;
+}
+
+int ua_media_set_ssrc(ua_media *m, uint32_t ssrc)
+{
+    if (m->running || m->stopped)
+        return -1;
+    if (ssrc) {
+        m->ssrc = ssrc;
+        m->st.ssrc_local = ssrc;
+    }
+    return 0;
+}
+
 void ua_media_set_xform(ua_media *m, const ua_media_xform *x)
 {
     if (x) {

@@ -72,6 +72,13 @@ typedef struct ua_media ua_media;
 int ua_media_new(ua_media **out, const ua_media_cfg *cfg, char *err, size_t errlen);
 uint16_t ua_media_port(const ua_media *m);
 
+/** Our RTP SSRC (random, RFC 3550 §5.1, unless set). */
+uint32_t ua_media_ssrc(const ua_media *m);
+/** Use @p ssrc for our RTP and RTCP (e.g. the SSRC the MIKEY responder
+ *  filled into a placeholder, RFC 3830 §6.1.1). Only before ua_media_start();
+ *  0 is ignored. 0 or -1. */
+int ua_media_set_ssrc(ua_media *m, uint32_t ssrc);
+
 /** Install the packet transform (the SRTP seam). NULL: identity. */
 void ua_media_set_xform(ua_media *m, const ua_media_xform *x);
 

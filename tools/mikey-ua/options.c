@@ -50,12 +50,22 @@ static const opt table[] = {
     S("record", record, "FILE", "write the received audio to this WAV file"),
     S("security", security, "off|preferred|required", "security policy of calls (default off)"),
     S("mode", mode, "psk|pke|dh|dhhmac|rsar", "MIKEY mode offered (default psk)"),
-    S("psk", psk, "HEX", "pre-shared key (PSK, DH-HMAC)"),
+    S("identity", identity, "URI", "our MIKEY identity (default: the SAN URI of --cert, else --aor)"),
+    S("peer-id", peer_id, "URI", "call: the callee's MIKEY identity (default: the SAN URI of --peer-cert)"),
+    S("psk", psk, "HEX", "pre-shared key for any peer (PSK, DH-HMAC; prefer --psk-file)"),
+    S("psk-file", psk_file, "FILE", "PSKs: one hex line (any peer) and/or \"URI HEX\" lines"),
     S("key", key, "FILE", "our RSA private key for MIKEY (PEM)"),
-    S("cert", cert, "FILE", "our certificate chain for MIKEY (PEM)"),
+    S("cert", cert, "FILE", "our certificate chain for MIKEY (PEM, leaf first)"),
     S("ca", ca, "FILE", "CAs trusted for MIKEY certificates (PEM)"),
-    S("peer-cert", peer_cert, "FILE", "the peer's certificate (PKE, RSA-R initiator)"),
-    S("srtp-suite", srtp_suite, "NAME", "SRTP suite offered (default AES_CM_128_HMAC_SHA1_80)"),
+    S("peer-cert", peer_cert, "FILE", "call: the callee's certificate (needed for PKE)"),
+    S("srtp-suite", srtp_suite, "LIST", "SRTP suites, comma list: the first is offered, all are accepted "
+      "(default AES_CM_128_HMAC_SHA1_80)"),
+    S("accept-modes", accept_modes, "LIST", "modes accepted from callers (default psk,pke,dh,dhhmac,rsar)"),
+    U("dh-group", dh_group, "5|1|2", "OAKLEY group for DH and DH-HMAC offers (default 5)"),
+    F("precompute-dh", precompute_dh, "keep a DH key pair ready before each call (default yes)"),
+    S("replay-file", replay_file, "FILE", "keep the MIKEY replay cache in FILE across restarts"),
+    S("km-level", km_level, "session|media", "where the offer's a=key-mgmt goes (default session)"),
+    U("mki-len", mki_len, "N", "MKI bytes in every SRTP packet (KV = SPI), 0..4 (default 0)"),
     D("duration", duration, "S", "seconds of media before hanging up (0: wait for the peer; default call 5, listen 0)"),
     D("timeout", timeout, "S", "call: CANCEL if not answered within S (default 30)"),
     F("auto-answer", auto_answer, "listen: answer every call (otherwise press Enter to answer)"),
@@ -78,6 +88,7 @@ void ua_opts_defaults(ua_opts *o)
     o->timeout = 30;
     o->duration = -1; /* the command decides */
     o->linger = 2000;
+    o->precompute_dh = 1;
 }
 
 void ua_opts_free(ua_opts *o)

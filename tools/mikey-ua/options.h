@@ -33,9 +33,18 @@ typedef struct ua_opts {
     /* security (the MIKEY seam) */
     char *security;
     char *mode;
-    char *psk;
+    char *identity;       /* our MIKEY identity (IDi/IDr); default: --cert's SAN URI, else --aor */
+    char *peer_id;        /* the callee's MIKEY identity; default: --peer-cert's SAN URI, else any */
+    char *psk;            /* hex, the default PSK for any peer */
+    char *psk_file;       /* one hex line, or "URI HEX" lines */
     char *key, *cert, *ca, *peer_cert;
-    char *srtp_suite;
+    char *srtp_suite;     /* comma list: offered (first) / accepted */
+    char *accept_modes;   /* comma list of modes accepted as responder */
+    unsigned dh_group;    /* OAKLEY 5 (default), 1 or 2 */
+    int precompute_dh;    /* keep a DH key pair ready (default yes) */
+    char *replay_file;    /* persist the MIKEY replay cache here */
+    char *km_level;       /* session|media: where a=key-mgmt goes */
+    unsigned mki_len;     /* KV = SPI with an MKI of this many bytes (0: none) */
     /* behaviour */
     double duration;      /* seconds of media before we hang up (0: until the peer does) */
     double timeout;       /* caller: give up (CANCEL) if not answered by then */

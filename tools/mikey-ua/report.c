@@ -63,8 +63,50 @@ int ua_report_write(FILE *f, const ua_report *r)
     jdelay(f, "answering_delay_us", r->answering_delay_us);
     jdelay(f, "setup_us", r->setup_us);
     jdelay(f, "media_ms", r->media_ms);
-    fprintf(f, ",\"mikey_us\":{\"offer\":%" PRIu64 ",\"answer\":%" PRIu64 ",\"finish\":%" PRIu64 "}",
-            r->mikey.offer_us, r->mikey.answer_us, r->mikey.finish_us);
+    fprintf(f,
+            ",\"mikey_us\":{\"offer\":%" PRIu64 ",\"answer\":%" PRIu64 ",\"finish\":%" PRIu64
+            ",\"srtp_setup\":%" PRIu64 "}",
+            r->mikey.offer_us, r->mikey.answer_us, r->mikey.finish_us, r->mikey.srtp_us);
+    /* Key management: the negotiated mode and what went wrong, if anything. */
+    {
+        const ua_sec_info *k = &r->sec;
+        fputs(",\"mikey\":{\"mode\":", f);
+        jstr(f, k->mode);
+        if (k->mode)
+            fprintf(f, ",\"csb_id\":\"0x%08" PRIx32 "\",\"crypto_sessions\":%zu", k->csb_id, k->ncs);
+        JS("peer_id", k->peer_id);
+        JS("sdp_ids", k->sdp_ids);
+        fputs(",\"error_code\":", f);
+        if (k->error_code >= 0)
+            fprintf(f, "%d", k->error_code);
+        else
+            fputs("null", f);
+        JS("error_from", k->error_from);
+        JS("error", k->error);
+        fputc('}', f);
+        fputs(",\"srtp\":", f);
+        if (k->have_srtp) {
+            const ua_sec_srtp_stats *x = &k->srtp;
+            fputs("{\"suite\":", f);
+            jstr(f, x->suite);
+            fprintf(f, ",\"mki_len\":%zu,\"ssrc_out\":%" PRIu32 ",\"ssrc_in\":%" PRIu32, x->mki_len, x->ssrc_out,
+                    x->ssrc_in);
+            JU("rtp_protected", x->rtp_protected);
+            JU("rtp_authenticated", x->rtp_authenticated);
+            JU("rtp_auth_failed", x->rtp_auth_failed);
+            JU("rtp_replayed", x->rtp_replayed);
+            JU("rtp_failed", x->rtp_failed);
+            JU("rtcp_protected", x->rtcp_protected);
+            JU("rtcp_authenticated", x->rtcp_authenticated);
+            JU("rtcp_auth_failed", x->rtcp_auth_failed);
+            JU("rtcp_replayed", x->rtcp_replayed);
+            JU("rtcp_failed", x->rtcp_failed);
+            JU("protect_failed", x->protect_failed);
+            fputc('}', f);
+        } else {
+            fputs("null", f);
+        }
+    }
     if (r->have_media) {
         const ua_media_stats *m = &r->media;
         fputs(",\"rtp\":{", f);

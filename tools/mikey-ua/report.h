@@ -31,6 +31,7 @@ typedef struct ua_report {
     int64_t setup_us;            /**< caller: dial -> 200 received; callee: INVITE -> ACK; -1: n/a */
     int64_t media_ms;            /**< media started -> stopped */
     ua_sec_times mikey;
+    ua_sec_info sec;             /**< key management and SRTP of the call */
     int have_media;
     ua_media_stats media;
     const char *record;          /**< recording file or NULL */

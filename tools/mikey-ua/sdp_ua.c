@@ -22,6 +22,7 @@ void ua_sdp_clear(ua_sdp *s)
 {
     for (size_t i = 0; i < UA_SDP_MAX_STREAMS; i++)
         free(s->streams[i].km_owned);
+    free(s->km_owned);
     mikey_sdp_free(s->parsed);
     free(s->text);
     memset(s, 0, sizeof(*s));
@@ -45,6 +46,23 @@ int ua_sdp_set_km(ua_sdp *s, size_t i, const uint8_t *data, size_t len)
     m->km_owned = copy;
     m->km = copy;
     m->km_len = copy ? len : 0;
+    return 0;
+}
+
+int ua_sdp_set_session_km(ua_sdp *s, const uint8_t *data, size_t len)
+{
+    uint8_t *copy = NULL;
+
+    if (data && len) {
+        copy = malloc(len);
+        if (!copy)
+            return -1;
+        memcpy(copy, data, len);
+    }
+    free(s->km_owned);
+    s->km_owned = copy;
+    s->km = copy;
+    s->km_len = copy ? len : 0;
     return 0;
 }
 
@@ -111,7 +129,7 @@ char *ua_sdp_offer_text(const ua_sdp *s, size_t *len, char *err, size_t errlen)
 {
     mikey_sdp_desc d;
     mikey_sdp_stream_desc sd[UA_SDP_MAX_STREAMS];
-    mikey_sdp_km_item km[UA_SDP_MAX_STREAMS];
+    mikey_sdp_km_item km[UA_SDP_MAX_STREAMS], skm;
     unsigned fmts[UA_SDP_MAX_STREAMS][UA_SDP_MAX_PTS];
     const char *attrs[UA_SDP_MAX_STREAMS][UA_SDP_MAX_PTS + 1];
 
@@ -123,6 +141,15 @@ char *ua_sdp_offer_text(const ua_sdp *s, size_t *len, char *err, size_t errlen)
     d.addr = s->addr;
     d.streams = sd;
     d.nstreams = s->nstreams;
+    if (s->km_len) {
+        /* RFC 4567 §3.1: a session-level attribute keys every secured
+         * stream without one of its own. */
+        skm.prtcl_id = "mikey";
+        skm.data = s->km;
+        skm.len = s->km_len;
+        d.km = &skm;
+        d.nkm = 1;
+    }
     for (size_t i = 0; i < s->nstreams; i++) {
         const ua_sdp_stream *m = &s->streams[i];
         for (size_t k = 0; k < m->npts; k++)
@@ -151,7 +178,7 @@ char *ua_sdp_answer_text(const ua_sdp *offer, const ua_sdp *ans, size_t *len, ch
 {
     mikey_sdp_answer_desc d;
     mikey_sdp_answer_stream sa[UA_SDP_MAX_STREAMS];
-    mikey_sdp_km_item km[UA_SDP_MAX_STREAMS];
+    mikey_sdp_km_item km[UA_SDP_MAX_STREAMS], skm;
     unsigned fmts[UA_SDP_MAX_STREAMS][UA_SDP_MAX_PTS];
     const char *attrs[UA_SDP_MAX_STREAMS][UA_SDP_MAX_PTS + 1];
 
@@ -167,6 +194,13 @@ char *ua_sdp_answer_text(const ua_sdp *offer, const ua_sdp *ans, size_t *len, ch
     d.addr = ans->addr;
     d.streams = sa;
     d.nstreams = ans->nstreams;
+    if (ans->km_len) {
+        skm.prtcl_id = "mikey";
+        skm.data = ans->km;
+        skm.len = ans->km_len;
+        d.km = &skm;
+        d.nkm = 1;
+    }
     for (size_t i = 0; i < ans->nstreams; i++) {
         const ua_sdp_stream *m = &ans->streams[i];
         if (m->port == 0)
@@ -237,6 +271,13 @@ int ua_sdp_parse(const char *text, size_t len, ua_sdp *out, char *err, size_t er
     }
     sess = mikey_sdp_session_get(sdp);
     copy_str(out->addr, sizeof(out->addr), sess->addr);
+    {
+        const mikey_sdp_keymgmt *skm = NULL;
+        if (mikey_sdp_keymgmt_find(sdp, MIKEY_SDP_SESSION, "mikey", &skm) == MIKEY_OK && skm->data.len) {
+            out->km = skm->data.p;
+            out->km_len = skm->data.len;
+        }
+    }
     out->nstreams = n;
     for (size_t i = 0; i < n; i++) {
         ua_sdp_stream *m = &out->streams[i];
@@ -258,6 +299,7 @@ int ua_sdp_parse(const char *text, size_t len, ua_sdp *out, char *err, size_t er
         }
         m->km = info[i].mikey.len ? info[i].mikey.p : NULL;
         m->km_len = info[i].mikey.len;
+        m->km_scope = info[i].km_scope;
     }
     return 0;
 }

@@ -29,6 +29,9 @@ typedef struct ua_sdp_stream {
     const uint8_t *km;
     size_t km_len;
     uint8_t *km_owned;
+    /** Parsed: where that attribute is (MIKEY_SDP_SESSION = -1, this
+     *  stream's index, or MIKEY_SDP_NONE = -2). */
+    int km_scope;
 } ua_sdp_stream;
 
 /** A session description. */
@@ -37,6 +40,13 @@ typedef struct ua_sdp {
     char addr[64];            /**< session-level c= address */
     ua_sdp_stream streams[UA_SDP_MAX_STREAMS];
     size_t nstreams;
+    /** Session-level a=key-mgmt:mikey data: when built, emitted at session
+     *  level (owned copy, ua_sdp_set_session_km()); when parsed, the decoded
+     *  session-level attribute if any (a view). RFC 4567 §3.1: it keys every
+     *  secured stream without a media-level attribute of its own. */
+    const uint8_t *km;
+    size_t km_len;
+    uint8_t *km_owned;
     /* parsed descriptions: the library object and the text it points into */
     void *parsed;             /**< mikey_sdp * */
     char *text;
@@ -47,6 +57,9 @@ void ua_sdp_clear(ua_sdp *s);
 
 /** Set stream @p i's media-level key-mgmt data (copied; NULL/0 clears). 0 or -1. */
 int ua_sdp_set_km(ua_sdp *s, size_t i, const uint8_t *data, size_t len);
+
+/** Set the session-level key-mgmt data (copied; NULL/0 clears). 0 or -1. */
+int ua_sdp_set_session_km(ua_sdp *s, const uint8_t *data, size_t len);
 
 /** Build an offer from @p s. The text (malloc'd, NUL-terminated) and its
  *  length; NULL with a message in @p err on failure. */

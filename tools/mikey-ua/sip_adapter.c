@@ -1150,7 +1150,14 @@ int ua_call_answer(ua_call *c, const char *sdp, size_t sdp_len)
 int ua_call_reject(ua_call *c, uint16_t scode, const char *reason, const char *ctype, const uint8_t *body,
                    size_t body_len)
 {
+    return ua_call_reject_warn(c, scode, reason, NULL, ctype, body, body_len);
+}
+
+int ua_call_reject_warn(ua_call *c, uint16_t scode, const char *reason, const char *warning, const char *ctype,
+                        const uint8_t *body, size_t body_len)
+{
     ua_event ev;
+    char whdr[256];
     int e;
 
     if (!c || !c->incoming || scode < 300 || c->state == CS_CLOSED)
@@ -1161,10 +1168,24 @@ int ua_call_reject(ua_call *c, uint16_t scode, const char *reason, const char *c
         if (!c->inv)
             return EINVAL;
         c->decided = 1;
+        whdr[0] = '\0';
+        if (warning) {
+            /* RFC 3261 §20.43: Warning: code agent "text"; the text is
+             * ours, printable ASCII without quotes (RFC 4567 §4.1.1 suggests
+             * 399 with the key management's reason); the agent is a
+             * pseudonym, as §20.43 allows. */
+            size_t n = (size_t)snprintf(whdr, sizeof(whdr), "Warning: 399 mikey-ua \"");
+            for (const char *p = warning; *p && n + 4 < sizeof(whdr); p++)
+                whdr[n++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') ? *p : '?';
+            snprintf(whdr + n, sizeof(whdr) - n, "\"\r\n");
+        }
         if (body && body_len) {
             e = sip_treplyf(NULL, NULL, c->ua->sip, c->inv, false, scode, reason,
-                            "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n%b", ctype ? ctype : "application/sdp",
-                            body_len, (const char *)body, body_len);
+                            "%sContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%b", whdr,
+                            ctype ? ctype : "application/sdp", body_len, (const char *)body, body_len);
+        } else if (whdr[0]) {
+            e = sip_treplyf(NULL, NULL, c->ua->sip, c->inv, false, scode, reason, "%sContent-Length: 0\r\n\r\n",
+                            whdr);
         } else {
             e = sip_treply(NULL, c->ua->sip, c->inv, scode, reason);
         }

@@ -160,6 +160,10 @@ int ua_call_answer(ua_call *c, const char *sdp, size_t sdp_len);
  */
 int ua_call_reject(ua_call *c, uint16_t scode, const char *reason, const char *ctype, const uint8_t *body,
                    size_t body_len);
+/** ua_call_reject() with a "Warning: 399 <host> \"warning\"" header (RFC 3261
+ *  §20.43; RFC 4567 §4.1.1), before ua_call_accept() only; NULL: none. */
+int ua_call_reject_warn(ua_call *c, uint16_t scode, const char *reason, const char *warning, const char *ctype,
+                        const uint8_t *body, size_t body_len);
 /** Inside UA_EV_REOFFER: the SDP answer to send in the 200. */
 int ua_call_set_reoffer_answer(ua_call *c, const char *sdp, size_t sdp_len);
 /**
