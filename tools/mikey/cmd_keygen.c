@@ -35,9 +35,11 @@
 
 const char mkt_keygen_help[] =
     "Usage: mikey keygen psk [--bytes N] [--force] [OUT|-]\n"
-    "       mikey keygen ca --key FILE --cert FILE [--cn NAME] [--days N] [--bits N] [--force]\n"
+    "       mikey keygen ca --key FILE --cert FILE [--cn NAME] [--days N]\n"
+    "                    [--bits N] [--force]\n"
     "       mikey keygen cert --uri URI --key FILE --cert FILE\n"
-    "                    [--ca-cert FILE --ca-key FILE] [--cn NAME] [--days N] [--bits N] [--force]\n"
+    "                    [--ca-cert FILE --ca-key FILE] [--cn NAME] [--days N]\n"
+    "                    [--bits N] [--force]\n"
     "\n"
     "Make the credentials 'mikey offer' and 'mikey answer' use.\n"
     "\n"
@@ -56,7 +58,8 @@ const char mkt_keygen_help[] =
     "      --key FILE     where to write the private key (PEM, PKCS#8, mode 0600)\n"
     "      --cert FILE    where to write the certificate (PEM)\n"
     "      --uri URI      the identity for subjectAltName (cert)\n"
-    "      --cn NAME      subject common name (default: the URI, or \"openmikey test CA\")\n"
+    "      --cn NAME      subject common name (default: the URI, or\n"
+    "                     \"openmikey test CA\")\n"
     "      --days N       validity in days from one hour ago (default 365; CA 3650)\n"
     "      --bits N       RSA modulus size, 1024 to 8192 (default 2048)\n"
     "      --ca-cert FILE, --ca-key FILE   the issuing CA (cert)\n"

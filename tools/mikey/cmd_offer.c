@@ -52,8 +52,9 @@
     "      --peer-cert FILE a peer's certificate known in advance (PKE); in a\n"                                  \
     "                       file: peer-cert [URI] = FILE\n"                                                      \
     "      --suite NAME     SRTP suite offered / accepted (repeatable; the first is\n"                          \
-    "                       offered): AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32,\n"                      \
-    "                       AES_256_CM_HMAC_SHA1_80, AES_F8_128_HMAC_SHA1_80,\n"                                 \
+    "                       offered): AES_CM_128_HMAC_SHA1_80,\n"                                            \
+    "                       AES_CM_128_HMAC_SHA1_32, AES_256_CM_HMAC_SHA1_80,\n"                                 \
+    "                       AES_F8_128_HMAC_SHA1_80,\n"                                                          \
     "                       AEAD_AES_128_GCM, AEAD_AES_256_GCM, NULL_HMAC_SHA1_80\n"                              \
     "                       (default: AES_CM_128_HMAC_SHA1_80 offered; those and\n"                              \
     "                       AES_CM_128_HMAC_SHA1_32, AES_256_CM_HMAC_SHA1_80 and the\n"                          \
