@@ -349,8 +349,10 @@ typedef struct mikey_neg_answer_cfg {
  *  - otherwise (the offer cannot deliver the rule's result): Error with our
  *    capabilities, MIKEY_ERR_NEGOTIATION, action RETRY.
  * An offer the session layer refuses returns its error and its Error message
- * (mikey_answer()). Messages that do not parse or are not offers are left
- * out of the choice (logged); if none is usable the first one's error is returned.
+ * (mikey_answer()). With several offers, one that does not parse, is no
+ * I_MESSAGE or repeats a method can only be an alteration in transit: the
+ * whole offer is refused (MIKEY_ERR_POLICY, no message due). A single
+ * unusable offer gets the session layer's error and Error message.
  *
  * @return MIKEY_OK, MIKEY_ERR_NEGOTIATION, MIKEY_ERR_POLICY, any
  *         mikey_answer() error, MIKEY_ERR_LIMIT (n > MIKEY_NEG_MAX_OFFERS),

@@ -408,7 +408,7 @@ int mikey_neg_cap_encode(const mikey_neg_cap *cap, uint8_t *out, size_t outcap, 
     if (!cap || !outlen || (!out && outcap) || mikey_neg_prefs_check(&cap->prefs) || cap->count == 0 ||
         cap->index >= cap->count)
         return MIKEY_ERR_INVALID_ARG;
-    size_t need = 5 + cap->prefs.nmethods + 1 + cap->prefs.nsuites;
+    size_t need = 4 + cap->prefs.nmethods + 1 + cap->prefs.nsuites;
     *outlen = need;
     if (outcap < need)
         return MIKEY_ERR_NOBUF;
@@ -835,6 +835,19 @@ int mikey_neg_answer(const mikey_env *env, const mikey_creds *creds, const mikey
             first_usable = i;
         if (in[i].o.has_cap && !cap_src)
             cap_src = &in[i].o.cap;
+    }
+    if (n > 1 && first_usable < n) {
+        /* Several alternatives: our initiator never sends one that does not
+         * parse, is no offer or repeats a method, so such an alternative
+         * was altered in transit. Skipping it would let an attacker steer
+         * the choice (the alternatives are not authenticated, only the one
+         * answered is): refuse the whole offer (RFC 4567 §4.1.2: abort). */
+        for (size_t i = 0; i < n; i++)
+            if (!in[i].usable) {
+                mk_log(&e, MIKEY_LOG_WARN, "MIKEY negotiation: alternative %zu of %zu unusable, offer refused", i, n);
+                free_ins(in, n);
+                return MIKEY_ERR_POLICY;
+            }
     }
     if (first_usable == n) {
         /* Nothing we can choose from: let the session layer say why, with
