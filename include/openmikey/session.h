@@ -89,7 +89,7 @@ typedef struct mikey_srtp_params {
 } mikey_srtp_params;
 
 /** Fill @p p with a named suite: "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32",
- *  "AES_256_CM_HMAC_SHA1_80", "AES_F8_128_HMAC_SHA1_80", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM",
+ *  "AES_256_CM_HMAC_SHA1_80", "AES_256_CM_HMAC_SHA1_32", "AES_F8_128_HMAC_SHA1_80", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM",
  *  "NULL_HMAC_SHA1_80". MIKEY_ERR_NOT_FOUND for other names. */
 MIKEY_EXPORT int mikey_srtp_params_suite(mikey_srtp_params *p, const char *name);
 /** Decode an SP payload's SRTP params (unknown types are ignored, repeated ones: last wins). */

@@ -32,16 +32,36 @@ int mk_plans_from_msg(const mikey_env *env, const mikey_msg *msg, mk_cs_plan **p
     size_t ncs = h->ncs;
     if (h->map_type == MIKEY_MAP_GENERIC_ID)
         return fail(f, MIKEY_ERR_UNSUPPORTED, MIKEY_E_UNSPECIFIED); /* RFC 6043 maps: not for SRTP keys here */
-    if (ncs == 0)
-        return MIKEY_OK;
+    int implicit = 0;
+    if (ncs == 0) {
+        /* Named leniency "implicit-cs" (docs/interop.md): RTSP stacks
+         * (GStreamer's gst_mikey_message_new_from_caps) send a PSK-type
+         * I_MESSAGE with a KEMAC, V = 0 and #CS = 0 — the key is for "the"
+         * stream. RFC 3830 §6.1 reads #CS = 0 as no crypto session, which
+         * would drop the key; we give such a message one crypto session
+         * with SSRC 0 (any stream: a template for SRTP) under the first SP.
+         * Only in an initial exchange (RAND present; an update keeps its
+         * crypto sessions) and without V, so no response has to describe
+         * a map the initiator did not send. The initiator side mirrors it
+         * (ctx.c). */
+        if (h->data_type != MIKEY_DT_PSK_INIT || h->v || h->map_type != MIKEY_MAP_SRTP_ID ||
+            !mikey_msg_find(msg, MIKEY_PT_KEMAC, 0) || !mikey_msg_find(msg, MIKEY_PT_RAND, 0))
+            return MIKEY_OK;
+        implicit = 1;
+        ncs = 1;
+    }
     mk_cs_plan *p = mk_calloc(env, ncs, sizeof *p);
     if (!p)
         return fail(f, MIKEY_ERR_NOMEM, MIKEY_E_UNSPECIFIED);
     for (size_t i = 0; i < ncs; i++) {
         mikey_srtp_cs cs;
         memset(&cs, 0, sizeof cs);
+        if (implicit) {
+            const mikey_payload *sp0 = mikey_msg_find(msg, MIKEY_PT_SP, 0);
+            cs.policy_no = sp0 ? sp0->u.sp.policy_no : 0;
+        }
         /* RFC 4563 Empty map: crypto sessions without SSRC information. */
-        if (h->map_type == MIKEY_MAP_SRTP_ID && mikey_hdr_srtp_cs(h, i, &cs) != MIKEY_OK) {
+        if (!implicit && h->map_type == MIKEY_MAP_SRTP_ID && mikey_hdr_srtp_cs(h, i, &cs) != MIKEY_OK) {
             mk_free(env, p);
             return fail(f, MIKEY_ERR_SYNTAX, MIKEY_E_UNSUPPORTED_MSG_TYPE);
         }

@@ -497,8 +497,19 @@ int mikey_offer(mikey_ctx *ctx, const mikey_offer_opts *o, uint8_t *out, size_t 
     int rc = offer_inner(&of, mops, &t);
     if (rc == MIKEY_OK && of.established) {
         mk_fail f = {0, MK_NO_ERRMSG, 0};
-        rc = mk_keys_from_pending(ctx, &of.pend, of.prf, of.csb_id, of.rand, of.plans, of.n,
-                               update ? &ctx->keys : NULL, &keys, &f);
+        /* Mirror of the responder's "implicit-cs" reading (csb.c): an
+         * initial PSK-type I_MESSAGE without V and with #CS = 0 keys one
+         * crypto session, SSRC 0, SRTP defaults — on both sides alike. */
+        mk_cs_plan implicit;
+        const mk_cs_plan *plans = of.plans;
+        size_t nplans = of.n;
+        if (nplans == 0 && !update && (o->mode == MIKEY_MODE_PSK || o->mode == MIKEY_MODE_NULL)) {
+            memset(&implicit, 0, sizeof implicit);
+            plans = &implicit;
+            nplans = 1;
+        }
+        rc = mk_keys_from_pending(ctx, &of.pend, of.prf, of.csb_id, of.rand, plans, nplans,
+                                  update ? &ctx->keys : NULL, &keys, &f);
     }
     if (rc) {
         if (rc == MIKEY_ERR_NOBUF)

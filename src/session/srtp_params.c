@@ -80,6 +80,9 @@ int mikey_srtp_params_suite(mikey_srtp_params *p, const char *name)
         tag = 4;
     } else if (strcmp(name, "AES_256_CM_HMAC_SHA1_80") == 0) {
         key = 32;
+    } else if (strcmp(name, "AES_256_CM_HMAC_SHA1_32") == 0) { /* RFC 6188 §7 names it too; GStreamer offers it */
+        key = 32;
+        tag = 4;
     } else if (strcmp(name, "AES_F8_128_HMAC_SHA1_80") == 0) {
         encr = SRTP_ENCR_AES_F8;
     } else if (strcmp(name, "AEAD_AES_128_GCM") == 0) {

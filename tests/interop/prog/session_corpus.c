@@ -353,7 +353,12 @@ static int exchange(const char *name, party *ini, party *res, const mikey_offer_
         failf("%s: finish failed: %s", name, mikey_err_name(rc));
         return rc;
     }
-    same_keys(name, ini->ctx, res->ctx, o->nstreams);
+    /* #CS = 0 in an initial PSK/MIKEY-NULL offer without V keys one implicit
+     * crypto session on both sides (the "implicit-cs" reading, docs/interop.md). */
+    size_t want_cs = o->nstreams;
+    if (!want_cs && (o->mode == MIKEY_MODE_PSK || o->mode == MIKEY_MODE_NULL) && !o->want_verification)
+        want_cs = 1;
+    same_keys(name, ini->ctx, res->ctx, want_cs);
     return MIKEY_OK;
 }
 
