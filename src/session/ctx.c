@@ -880,7 +880,26 @@ int mikey_finish(mikey_ctx *ctx, const uint8_t *in, size_t len)
 {
     if (!ctx || !in)
         return MIKEY_ERR_INVALID_ARG;
-    if (ctx->role != MK_ROLE_INITIATOR || ctx->state != MIKEY_STATE_OFFERED)
+    if (ctx->role != MK_ROLE_INITIATOR)
+        return MIKEY_ERR_STATE;
+    if (ctx->state == MIKEY_STATE_ESTABLISHED) {
+        /* No response was due (V = 0), but "all errors SHOULD be reported"
+         * (RFC 3830 §5.1.2): an Error message about our CSB is reported as
+         * the peer's error; the keys stay (an unauthenticated Error is a
+         * recommendation). Anything else is out of place. */
+        mikey_msg *m = NULL;
+        int rc = MIKEY_ERR_STATE;
+        if (mikey_msg_parse(&ctx->env, in, len, NULL, &m, NULL) == MIKEY_OK) {
+            const mikey_hdr *h = mikey_msg_hdr(m);
+            if (h->data_type == MIKEY_DT_ERROR && !shape_check(m) && (h->csb_id == ctx->csb_id || h->csb_id == 0)) {
+                ctx->peer_error = mk_error_no(m);
+                rc = MIKEY_ERR_PEER_ERROR;
+            }
+        }
+        mikey_msg_free(m);
+        return rc;
+    }
+    if (ctx->state != MIKEY_STATE_OFFERED)
         return MIKEY_ERR_STATE;
     mk_in_st st;
     memset(&st, 0, sizeof st);
