@@ -249,8 +249,9 @@ typedef struct mikey_neg_offered {
 } mikey_neg_offered;
 
 /** Fill @p out from a parsed message. @return MIKEY_OK (also for a message
- *  that is no offer: method 0), MIKEY_ERR_INVALID_ARG, or
- *  MIKEY_ERR_POLICY / decode errors of a malformed negotiation extension. */
+ *  that is no offer: method 0; an extension of another version is ignored:
+ *  has_cap 0), MIKEY_ERR_INVALID_ARG, or MIKEY_ERR_POLICY (two extensions) /
+ *  MIKEY_ERR_ENCODING (malformed extension). */
 MIKEY_EXPORT int mikey_neg_offered_read(const mikey_msg *msg, mikey_neg_offered *out);
 
 /* ---------------------------------------------------------------------- */
@@ -352,7 +353,10 @@ typedef struct mikey_neg_answer_cfg {
  * (mikey_answer()). With several offers, one that does not parse, is no
  * I_MESSAGE or repeats a method can only be an alteration in transit: the
  * whole offer is refused (MIKEY_ERR_POLICY, no message due). A single
- * unusable offer gets the session layer's error and Error message.
+ * unusable offer gets the session layer's error and Error message, except
+ * that a malformed or repeated negotiation extension in it is refused with
+ * the decode error (MIKEY_ERR_ENCODING / MIKEY_ERR_POLICY, no message); an
+ * extension of an unknown version is ignored.
  *
  * @return MIKEY_OK, MIKEY_ERR_NEGOTIATION, MIKEY_ERR_POLICY, any
  *         mikey_answer() error, MIKEY_ERR_LIMIT (n > MIKEY_NEG_MAX_OFFERS),

@@ -598,6 +598,8 @@ int mikey_neg_offered_read(const mikey_msg *msg, mikey_neg_offered *out)
     int rc = mikey_neg_cap_find(msg, &out->cap);
     if (rc == MIKEY_OK)
         out->has_cap = 1;
+    else if (rc == MIKEY_ERR_VERSION)
+        memset(&out->cap, 0, sizeof out->cap); /* a later format: ignored, as if absent */
     else if (rc != MIKEY_ERR_NOT_FOUND)
         return rc;
     return MIKEY_OK;
@@ -728,6 +730,7 @@ typedef struct neg_in {
     mikey_neg_offered o;
     int usable;
     int parse_rc;
+    int read_rc; /* mikey_neg_offered_read(): a malformed negotiation extension */
 } neg_in;
 
 static void free_ins(neg_in *in, size_t n)
@@ -818,7 +821,9 @@ int mikey_neg_answer(const mikey_env *env, const mikey_creds *creds, const mikey
             free_ins(in, n);
             return MIKEY_ERR_NOMEM;
         }
-        if (in[i].parse_rc || mikey_neg_offered_read(in[i].msg, &in[i].o) != MIKEY_OK || !in[i].o.method) {
+        if (!in[i].parse_rc)
+            in[i].read_rc = mikey_neg_offered_read(in[i].msg, &in[i].o);
+        if (in[i].parse_rc || in[i].read_rc || !in[i].o.method) {
             mk_log(&e, MIKEY_LOG_INFO, "MIKEY negotiation: offer %zu unusable", i);
             continue;
         }
@@ -848,6 +853,16 @@ int mikey_neg_answer(const mikey_env *env, const mikey_creds *creds, const mikey
                 free_ins(in, n);
                 return MIKEY_ERR_POLICY;
             }
+    }
+    if (first_usable == n && in[0].read_rc) {
+        /* A valid offer whose negotiation extension is malformed (or
+         * repeated): the initiator's ranking cannot be trusted to mean
+         * anything; refuse rather than guess. */
+        mk_log(&e, MIKEY_LOG_WARN, "MIKEY negotiation: malformed negotiation extension (%s)",
+               mikey_err_name(in[0].read_rc));
+        int rc = in[0].read_rc;
+        free_ins(in, n);
+        return rc;
     }
     if (first_usable == n) {
         /* Nothing we can choose from: let the session layer say why, with

@@ -507,25 +507,25 @@ static void test_add_and_corrupt(void)
 
 /* Copy of msg with the extension before the KEMAC and, for an HMAC KEMAC,
  * the MAC recomputed with the PSK (independently of the library). */
-static size_t with_cap(const uint8_t *in, size_t len, const mikey_neg_cap *cap, uint8_t *out, size_t outcap)
+static size_t with_ext(const uint8_t *in, size_t len, const uint8_t *data, size_t dl, int copies, uint8_t *out,
+                       size_t outcap)
 {
     mikey_msg *m = NULL, *n = NULL;
     MT_REQUIRE_RET(mikey_msg_parse(NULL, in, len, NULL, &m, NULL) == MIKEY_OK, 0);
     MT_REQUIRE_RET(mikey_msg_new(NULL, 0, &n) == MIKEY_OK, 0);
-    uint8_t data[32];
-    size_t dl = 0;
-    MT_CHECK(mikey_neg_cap_encode(cap, data, sizeof data, &dl) == MIKEY_OK);
     int hmac = 0;
     for (size_t i = 0; i < mikey_msg_count(m); i++) {
         const mikey_payload *p = mikey_msg_at(m, i);
         if (p->type == MIKEY_PT_KEMAC) {
-            mikey_payload g;
-            memset(&g, 0, sizeof g);
-            g.type = MIKEY_PT_GENEXT;
-            g.u.genext.type = MIKEY_NEG_GENEXT_TYPE;
-            g.u.genext.data.p = data;
-            g.u.genext.data.len = dl;
-            MT_CHECK(mikey_msg_append(n, &g) == MIKEY_OK);
+            for (int c = 0; c < copies; c++) {
+                mikey_payload g;
+                memset(&g, 0, sizeof g);
+                g.type = MIKEY_PT_GENEXT;
+                g.u.genext.type = MIKEY_NEG_GENEXT_TYPE;
+                g.u.genext.data.p = data;
+                g.u.genext.data.len = dl;
+                MT_CHECK(mikey_msg_append(n, &g) == MIKEY_OK);
+            }
             hmac = p->u.kemac.mac_alg == MIKEY_MAC_HMAC_SHA1_160;
         }
         MT_CHECK(mikey_msg_append(n, p) == MIKEY_OK);
@@ -544,6 +544,14 @@ static size_t with_cap(const uint8_t *in, size_t len, const mikey_neg_cap *cap, 
     mikey_msg_free(m);
     mikey_msg_free(n);
     return ol;
+}
+
+static size_t with_cap(const uint8_t *in, size_t len, const mikey_neg_cap *cap, uint8_t *out, size_t outcap)
+{
+    uint8_t data[32];
+    size_t dl = 0;
+    MT_CHECK(mikey_neg_cap_encode(cap, data, sizeof data, &dl) == MIKEY_OK);
+    return with_ext(in, len, data, dl, 1, out, outcap);
 }
 
 static void caps_on(void)
@@ -665,5 +673,45 @@ static void test_cap_retry(void)
     offers_free();
 }
 
+/* A single authentic offer whose extension is malformed, repeated, or of a
+ * later version. */
+static void test_cap_single_bad(void)
+{
+    mikey_neg_prefs A = neg_p("psk", "AES_CM_128_HMAC_SHA1_80");
+    party a, b;
+    neg_parties(&a, &b, &A, &A, 601);
+    mikey_stream_desc s;
+    mikey_offer_opts o = neg_base(&s);
+    o.mode = MIKEY_MODE_PSK;
+    static uint8_t im[4096], m2[4096], out[4096];
+    size_t il = 0, ol = 0;
+    MT_REQUIRE(mikey_offer(a.ctx, &o, im, sizeof im, &il) == MIKEY_OK);
+    mikey_neg_answer_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.prefs = &A;
+    mikey_neg_decision d;
+    mikey_ctx *bc = NULL;
+    static const uint8_t malformed[] = {1, 0, 1, 1, 1, 1, 1, 0}; /* a trailing byte */
+    static const uint8_t later[] = {2, 0, 1, 1, 1, 1, 1, 0, 0};   /* version 2: not ours to read */
+    static const uint8_t good[] = {1, 0, 1, 1, 1, 1, 1};
+    size_t l = with_ext(im, il, malformed, sizeof malformed, 1, m2, sizeof m2);
+    mikey_span sp = {m2, l};
+    MT_EQ_INT(mikey_neg_answer(&b.te.env, b.creds, b.pol, &cfg, &sp, 1, out, sizeof out, &ol, &d, &bc),
+              MIKEY_ERR_ENCODING);
+    MT_CHECK(bc == NULL && ol == 0);
+    sp.len = with_ext(im, il, good, sizeof good, 2, m2, sizeof m2);
+    MT_EQ_INT(mikey_neg_answer(&b.te.env, b.creds, b.pol, &cfg, &sp, 1, out, sizeof out, &ol, &d, &bc),
+              MIKEY_ERR_POLICY);
+    sp.len = with_ext(im, il, later, sizeof later, 1, m2, sizeof m2);
+    MT_EQ_INT(mikey_neg_answer(&b.te.env, b.creds, b.pol, &cfg, &sp, 1, out, sizeof out, &ol, &d, &bc), MIKEY_OK);
+    MT_EQ_INT(d.knew, 0);
+    MT_REQUIRE(bc);
+    MT_EQ_INT(mikey_finish(a.ctx, out, ol), MIKEY_OK);
+    t_same_keys(a.ctx, bc);
+    mikey_ctx_free(bc);
+    party_free(&a);
+    party_free(&b);
+}
+
 MT_MAIN(test_cap_codec, test_cap_find, test_error_message_wire, test_offered_read, test_strip, test_add_and_corrupt,
-        test_cap_offers, test_cap_retry)
+        test_cap_offers, test_cap_retry, test_cap_single_bad)
