@@ -221,14 +221,18 @@ static int rebuild_dh(mikey_ctx *c)
     mikey_msg *m = NULL;
     int rc = mikey_msg_parse(&c->env, c->pend.imsg, c->pend.imsg_len, NULL, &m, NULL);
     if (rc)
-        return MIKEY_ERR_ENCODING;
+        return rc == MIKEY_ERR_NOMEM ? rc : MIKEY_ERR_ENCODING;
     const mikey_payload *d = mikey_msg_find(m, MIKEY_PT_DH, 0);
     uint8_t pub[MK_MAX_DH_LEN];
     rc = MIKEY_ERR_ENCODING;
-    if (d && mk_dh_from_seed(c->ops, &c->env, d->u.dh.group, c->pend.dh_seed, &c->pend.dh) == MIKEY_OK &&
-        c->ops->dh_public(c->pend.dh, pub) == MIKEY_OK && d->u.dh.value.len <= sizeof pub &&
-        memcmp(pub, d->u.dh.value.p, d->u.dh.value.len) == 0)
-        rc = MIKEY_OK;
+    if (d) {
+        int r2 = mk_dh_from_seed(c->ops, &c->env, d->u.dh.group, c->pend.dh_seed, &c->pend.dh);
+        if (r2 == MIKEY_ERR_NOMEM || r2 == MIKEY_ERR_CRYPTO)
+            rc = r2; /* running out of memory is not a corrupt blob */
+        else if (r2 == MIKEY_OK && c->ops->dh_public(c->pend.dh, pub) == MIKEY_OK && d->u.dh.value.len <= sizeof pub &&
+                 memcmp(pub, d->u.dh.value.p, d->u.dh.value.len) == 0)
+            rc = MIKEY_OK;
+    }
     mikey_msg_free(m);
     return rc;
 }
@@ -349,9 +353,10 @@ static int import_body(mikey_ctx *c, const uint8_t *buf, size_t len)
     /* An offered context must be able to finish. */
     if (c->state == MIKEY_STATE_OFFERED) {
         mikey_msg *m = NULL;
-        if (!p->imsg || c->role != MK_ROLE_INITIATOR ||
-            mikey_msg_parse(&c->env, p->imsg, p->imsg_len, NULL, &m, NULL) != MIKEY_OK)
+        if (!p->imsg || c->role != MK_ROLE_INITIATOR)
             return MIKEY_ERR_ENCODING;
+        if ((rc = mikey_msg_parse(&c->env, p->imsg, p->imsg_len, NULL, &m, NULL)))
+            return rc == MIKEY_ERR_NOMEM ? rc : MIKEY_ERR_ENCODING;
         mikey_msg_free(m);
         int dh_mode = c->mode == MIKEY_MODE_DH || c->mode == MIKEY_MODE_DHHMAC;
         if (dh_mode && !has_seed)
@@ -359,8 +364,10 @@ static int import_body(mikey_ctx *c, const uint8_t *buf, size_t len)
         if (p->keys_len && !p->keys_first)
             return MIKEY_ERR_ENCODING;
     }
-    if (has_seed && (!p->imsg || (rc = rebuild_dh(c))))
+    if (has_seed && !p->imsg)
         return MIKEY_ERR_ENCODING;
+    if (has_seed && (rc = rebuild_dh(c)))
+        return rc;
     return MIKEY_OK;
 }
 
