@@ -4,7 +4,8 @@
  * exchanges under the fuzz environment (fuzz/fuzz_env.c: fixed clock,
  * seeded RNG) with the test PKI of fuzz/pki.h.
  *
- *   fuzz_seeds CORPUS_DIR        (normally: fuzz_seeds fuzz/corpus)
+ *   fuzz_seeds CORPUS_DIR          (normally: fuzz_seeds fuzz/corpus)
+ *   fuzz_seeds --check CORPUS_DIR  (tests/scripts/fuzz_corpus.sh)
  *
  * Writes
  *   answer_<mode>/  [flags][fail=0][I_MESSAGE]: the base offer of each mode
@@ -22,9 +23,14 @@
  * signatures gives back the same bytes); the cleartext seed encrypts back to
  * the genuine message; the responder / initiator accept what is written,
  * through the same steps the fuzz targets take.
+ * With --check, nothing is written: every committed seed of answer_* and
+ * finish/ is run the way its fuzz target runs it and must still do what its
+ * name says (accepted; "-error" recorded as the peer's Error), so a change in the library that makes the corpus stale (and the
+ * fuzzers shallow) fails the test suite instead of going unnoticed.
  * Regenerate after changing fuzz/pki.h, the fuzz env, or the message layout
  * (see docs/security.md).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -387,13 +393,105 @@ out:
     mikey_policy_free(pb);
 }
 
+/* ---- --check ---- */
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    uint8_t *b = malloc(FZ_MAXMSG + 8);
+    *len = b ? fread(b, 1, FZ_MAXMSG + 8, f) : 0;
+    fclose(f);
+    return b;
+}
+
+static int n_checked;
+
+static void check_answer_seed(unsigned mode, const char *path, const char *name)
+{
+    static uint8_t fixed[FZ_MAXMSG];
+    size_t len = 0;
+    uint8_t *b = slurp(path, &len);
+    if (!b || len < 2 || len - 2 > FZ_MAXMSG) {
+        failf("%s: unreadable or too long", path);
+        free(b);
+        return;
+    }
+    unsigned fix = b[0] & FZ_FIX_MASK;
+    mikey_policy *pb = fz_policy(NULL);
+    int rc = answer_as_target(mode, pb, fix == 3 ? 0 : (int)fix, b + 2, len - 2, fixed);
+    /* An update to a fresh responder: refused in most modes, taken as an
+     * initial exchange in RSA-R and MIKEY-NULL (no RAND needed there); no
+     * expectation beyond not crashing. */
+    if (strcmp(name, "update") != 0 && rc != MIKEY_OK)
+        failf("%s: %s (stale corpus? regenerate with fuzz_seeds, docs/security.md)", path, mikey_err_name(rc));
+    mikey_policy_free(pb);
+    free(b);
+    n_checked++;
+}
+
+static void check_finish_seed(const char *path, const char *name)
+{
+    static uint8_t buf[FZ_MAXMSG], imsg[FZ_MAXMSG];
+    size_t len = 0, il = 0;
+    uint8_t *b = slurp(path, &len);
+    if (!b || len < 3 || len - 3 > FZ_MAXMSG) {
+        failf("%s: unreadable or too long", path);
+        free(b);
+        return;
+    }
+    unsigned mode = (unsigned)(b[0] % 6) + 1;
+    mikey_policy *pa = fz_policy(NULL);
+    mikey_offer_opts o = fz_opts(mode);
+    mikey_ctx *a = NULL;
+    int rc = alice_offer(pa, &o, fz_seed(mode), &a, imsg, &il);
+    if (rc == MIKEY_OK) {
+        memcpy(buf, b + 3, len - 3);
+        if (b[1] & FZ_FIX_MASK)
+            fz_fix_rmsg(&K, a, buf, len - 3);
+        rc = mikey_finish(a, buf, len - 3);
+    }
+    int want = strstr(name, "-error") ? MIKEY_ERR_PEER_ERROR : MIKEY_OK;
+    if (rc != want)
+        failf("%s: %s, expected %s (stale corpus? regenerate with fuzz_seeds, docs/security.md)", path,
+              mikey_err_name(rc), mikey_err_name(want));
+    mikey_ctx_free(a);
+    mikey_policy_free(pa);
+    free(b);
+    n_checked++;
+}
+
+static void check_dir(const char *root, const char *sub, unsigned mode)
+{
+    char dpath[1024], fpath[2048];
+    snprintf(dpath, sizeof dpath, "%s/%s", root, sub);
+    DIR *d = opendir(dpath);
+    if (!d) {
+        failf("%s: %s", dpath, strerror(errno));
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(fpath, sizeof fpath, "%s/%s", dpath, e->d_name);
+        if (mode)
+            check_answer_seed(mode, fpath, e->d_name);
+        else
+            check_finish_seed(fpath, e->d_name);
+    }
+    closedir(d);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: fuzz_seeds CORPUS_DIR\n");
+    int check = argc == 3 && strcmp(argv[1], "--check") == 0;
+    if (argc != 2 && !check) {
+        fprintf(stderr, "usage: fuzz_seeds [--check] CORPUS_DIR\n");
         return 2;
     }
-    outdir = argv[1];
+    outdir = argv[argc - 1];
     mikey_env genv;
     fuzz_env_init(&genv, 1, 0);
     CA = fz_creds(&genv, 0);
@@ -402,11 +500,25 @@ int main(int argc, char **argv)
         fprintf(stderr, "fuzz_seeds: cannot load the test PKI (fuzz/pki.h)\n");
         return 1;
     }
-    for (unsigned m = MIKEY_MODE_PSK; m <= MIKEY_MODE_NULL; m++)
-        run_mode(m);
+    if (check) {
+        char sub[64];
+        for (unsigned m = MIKEY_MODE_PSK; m <= MIKEY_MODE_NULL; m++) {
+            snprintf(sub, sizeof sub, "answer_%s", fz_mode_tag(m));
+            check_dir(outdir, sub, m);
+        }
+        check_dir(outdir, "finish", 0);
+        if (n_checked < 6 * 2 + 6)
+            failf("only %d seeds found under %s", n_checked, outdir);
+    } else {
+        for (unsigned m = MIKEY_MODE_PSK; m <= MIKEY_MODE_NULL; m++)
+            run_mode(m);
+    }
     fz_keys_free(&K);
     mikey_creds_free(CA);
     mikey_creds_free(CB);
-    printf("fuzz_seeds: %d files written, %d problems\n", n_files, n_fail);
+    if (check)
+        printf("fuzz_seeds: %d seeds checked, %d problems\n", n_checked, n_fail);
+    else
+        printf("fuzz_seeds: %d files written, %d problems\n", n_files, n_fail);
     return n_fail ? 1 : 0;
 }
