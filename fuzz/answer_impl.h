@@ -12,12 +12,17 @@
  *
  * Input: [flags][fail][I_MESSAGE]
  *   flags  bits 0-1: fix-up (fuzz_mikey.h: 1 re-MAC / re-sign, 2 KEMAC
- *                    Encr data in the clear); bit 2: 24-byte output buffer
+ *                    Encr data in the clear); bit 2: 24-byte output buffer;
+ *          bit 3: to a responder that has already accepted the mode's base
+ *                 offer (the update path of RFC 3830 §4.5; seeds: the
+ *                 initiator's update messages)
  *   fail   0, or the allocation (1-255) that fails (fuzz_env)
  * Oracles (abort on violation):
- *   - a refusal changes nothing: state NEW, no crypto session, empty replay
- *     cache; what is written back is an Error message (or nothing), never
- *     more than the buffer;
+ *   - a refusal changes nothing: a new context stays NEW with no crypto
+ *     session and an empty replay cache; an established one exports to the
+ *     same bytes as before (keys, CSB, peer, everything) and keeps its
+ *     replay cache; what is written back is an Error message (or nothing),
+ *     never more than the buffer;
  *   - an accepted message establishes the context with sane keys; the
  *     response, if any, parses and re-encodes to the same bytes; the same
  *     message again (fresh context, same replay cache) is a replay.
@@ -36,19 +41,11 @@ static struct {
     mikey_creds *creds;
     mikey_policy *pol;
     fz_keys keys;
+    mikey_creds *alice;
+    mikey_ctx *est; /* bob, established with the base offer */
+    uint8_t est_blob[FZ_MAXMSG];
+    size_t est_len;
 } G;
-
-static void init_once(void)
-{
-    if (G.ready)
-        return;
-    fuzz_env_init(&G.env, 1, 0);
-    G.creds = fz_creds(&G.env, 1);
-    G.pol = fz_policy(&G.env);
-    if (!G.creds || !G.pol || fz_keys_init(&G.keys))
-        abort();
-    G.ready = 1;
-}
 
 static void check_keys(const mikey_ctx *ctx)
 {
@@ -60,6 +57,56 @@ static void check_keys(const mikey_ctx *ctx)
     }
 }
 
+static void init_once(void)
+{
+    if (G.ready)
+        return;
+    fuzz_env_init(&G.env, 1, 0);
+    G.creds = fz_creds(&G.env, 1);
+    G.pol = fz_policy(&G.env);
+    if (!G.creds || !G.pol || fz_keys_init(&G.keys))
+        abort();
+    G.alice = fz_creds(&G.env, 0);
+    mikey_env env;
+    G.est = fz_established_bob(FZ_ANSWER_MODE, &env, G.alice, G.creds, G.pol);
+    if (!G.alice || !G.est || mikey_ctx_export(G.est, G.est_blob, sizeof G.est_blob, &G.est_len) != MIKEY_OK)
+        abort();
+    G.ready = 1;
+}
+
+/* The input to the established responder: an update, or anything else. */
+static int to_established(const uint8_t *buf, size_t len, unsigned fail)
+{
+    static uint8_t out[FZ_MAXMSG], before[FZ_MAXMSG], after[FZ_MAXMSG];
+    mikey_env env;
+    size_t bl = 0, al = 0, outlen = 0;
+    fuzz_env_init(&env, 7, 0);
+    if (mikey_ctx_export(G.est, before, sizeof before, &bl) != MIKEY_OK)
+        abort();
+    size_t cached = mikey_replay_count(G.est->replay);
+    fuzz_env_init(&env, fz_seed(FZ_ANSWER_MODE) ^ 0xe57, fail);
+    int rc = mikey_answer(G.est, buf, len, out, sizeof out, &outlen);
+    fuzz_env_init(&env, 8, 0);
+    if (mikey_ctx_state(G.est) != MIKEY_STATE_ESTABLISHED || (rc != MIKEY_ERR_NOBUF && outlen > sizeof out))
+        abort();
+    if (rc != MIKEY_OK) {
+        if (mikey_ctx_export(G.est, after, sizeof after, &al) != MIKEY_OK || al != bl || memcmp(before, after, bl) ||
+            mikey_replay_count(G.est->replay) != cached)
+            abort(); /* a refused update changes nothing */
+        return 0;
+    }
+    check_keys(G.est);
+    if (mikey_replay_count(G.est->replay) != cached + 1)
+        abort();
+    /* Accepted: back to the state after the base offer for the next input. */
+    mikey_ctx_free(G.est);
+    G.est = NULL;
+    if (mikey_ctx_import(&env, G.creds, G.pol, G.est_blob, G.est_len, &G.est) != MIKEY_OK)
+        abort();
+    return 0;
+}
+
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t buf[FZ_MAXMSG], out[FZ_MAXMSG];
@@ -69,7 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned flags = data[0], fail = data[1];
     size_t len = size - 2;
     memcpy(buf, data + 2, len);
-    fz_fix_imsg(&G.keys, (int)(flags & FZ_FIX_MASK) == 3 ? 0 : (int)(flags & FZ_FIX_MASK), buf, len);
+    mikey_span csb_rand = {G.est->rand, G.est->rand_len};
+    fz_fix_imsg(&G.keys, (int)(flags & FZ_FIX_MASK) == 3 ? 0 : (int)(flags & FZ_FIX_MASK), buf, len, csb_rand);
+    if (flags & FZ_ESTABLISHED)
+        return to_established(buf, len, fail);
 
     mikey_env env;
     fuzz_env_init(&env, fz_seed(FZ_ANSWER_MODE) ^ 0xb0b, fail);

@@ -29,6 +29,7 @@
 #include "crypto/crypto.h"
 #include "openmikey/message.h"
 #include "openmikey/session.h"
+#include "fuzz_env.h"
 #include "pki.h"
 #include "session/mode.h"
 #include "session/session_int.h"
@@ -45,6 +46,7 @@ static const uint8_t FZ_PSK[32] = {'o', 'p', 'e', 'n', 'm', 'i', 'k', 'e', 'y', 
 enum {
     FZ_FIX_MASK = 3,     /* 0: as is; 1: fix the MAC / signature; 2: KEMAC Encr data in the clear, then 1 */
     FZ_SMALL_OUT = 1u << 2, /* answer into a 24-byte buffer (NOBUF must change nothing) */
+    FZ_ESTABLISHED = 1u << 3, /* the responder has accepted the mode's base offer: updates */
 };
 
 /* Each mode's offer uses its own RNG seed, so the I_MESSAGE (and the
@@ -139,6 +141,33 @@ static inline int fz_keys_init(fz_keys *k)
            k->ops->pkey_from_pem(NULL, (const uint8_t *)FZ_BOB_KEY_PEM, strlen(FZ_BOB_KEY_PEM), 1, &k->bob);
 }
 
+/* A responder (bob) that accepted the base offer of `mode`, as the
+ * generator's and the harness' bob both make it: alice's offer with the
+ * mode's seed, bob's answer with his. NULL on failure. */
+static inline mikey_ctx *fz_established_bob(unsigned mode, mikey_env *env, const mikey_creds *alice,
+                                            const mikey_creds *bob, const mikey_policy *pol)
+{
+    uint8_t im[FZ_MAXMSG], rm[FZ_MAXMSG];
+    size_t il = 0, rl = 0;
+    mikey_offer_opts o = fz_opts(mode);
+    mikey_ctx *a = NULL, *b = NULL;
+    fuzz_env_init(env, fz_seed(mode), 0);
+    int rc = mikey_ctx_new(env, alice, pol, &a);
+    if (!rc)
+        rc = mikey_offer(a, &o, im, sizeof im, &il);
+    mikey_ctx_free(a);
+    fuzz_env_init(env, fz_seed(mode) ^ 0xb0b, 0);
+    if (!rc)
+        rc = mikey_ctx_new(env, bob, pol, &b);
+    if (!rc)
+        rc = mikey_answer(b, im, il, rm, sizeof rm, &rl);
+    if (rc) {
+        mikey_ctx_free(b);
+        return NULL;
+    }
+    return b;
+}
+
 static inline void fz_keys_free(fz_keys *k)
 {
     if (k->alice)
@@ -194,8 +223,10 @@ static inline void fz_encrypt_kemac(const fz_keys *k, const mikey_msg *m, const 
  * MAC over the whole message with keys from FZ_PSK; PKE: the envelope key
  * opened with bob's key, the KEMAC payload MAC, alice's signature; DH and
  * RSA-R: alice's signature. Anything that does not parse is left alone.
+ * csb_rand: the RAND of the established CSB, for an update (which has none,
+ * RFC 3830 §4.5).
  */
-static inline void fz_fix_imsg(const fz_keys *k, int fix, uint8_t *buf, size_t len)
+static inline void fz_fix_imsg(const fz_keys *k, int fix, uint8_t *buf, size_t len, mikey_span csb_rand)
 {
     mikey_msg *m = NULL;
     if (!fix || mikey_msg_parse(NULL, buf, len, NULL, &m, NULL) != MIKEY_OK)
@@ -204,7 +235,7 @@ static inline void fz_fix_imsg(const fz_keys *k, int fix, uint8_t *buf, size_t l
     size_t np = mikey_msg_count(m);
     const mikey_payload *last = np ? mikey_msg_at(m, np - 1) : NULL;
     const mikey_payload *r = mikey_msg_find(m, MIKEY_PT_RAND, 0);
-    mikey_span rand = {NULL, 0};
+    mikey_span rand = csb_rand;
     if (r)
         rand = r->u.rand.data;
     mk_msg_keys mk;

@@ -92,15 +92,29 @@ static int bob_answer(unsigned mode, const mikey_policy *pol, const uint8_t *m, 
 }
 
 /* The answer-target view of an I_MESSAGE: apply fix-up `fix` to a copy and
- * answer it. */
-static int answer_as_target(unsigned mode, const mikey_policy *pol, int fix, const uint8_t *m, size_t len,
+ * answer it, with a fresh responder or (est) one established with the base
+ * offer of the mode. */
+static int answer_as_target(unsigned mode, const mikey_policy *pol, int fix, int est, const uint8_t *m, size_t len,
                             uint8_t *fixed)
 {
     static uint8_t out[FZ_MAXMSG];
     size_t ol = 0;
+    mikey_env env;
+    mikey_ctx *b = fz_established_bob(mode, &env, CA, CB, pol);
+    if (!b)
+        return MIKEY_ERR_INTERNAL;
+    mikey_span csb_rand = {b->rand, b->rand_len};
     memcpy(fixed, m, len);
-    fz_fix_imsg(&K, fix, fixed, len);
-    return bob_answer(mode, pol, fixed, len, out, &ol);
+    fz_fix_imsg(&K, fix, fixed, len, csb_rand);
+    int rc;
+    if (est) {
+        fuzz_env_init(&env, fz_seed(mode) ^ 0xe57, 0);
+        rc = mikey_answer(b, fixed, len, out, sizeof out, &ol);
+    } else {
+        rc = bob_answer(mode, pol, fixed, len, out, &ol);
+    }
+    mikey_ctx_free(b);
+    return rc;
 }
 
 /* An offer by alice under policy pa, with opts o, env seed `seed`. */
@@ -153,14 +167,14 @@ static void answer_seeds(unsigned mode, const char *name, const uint8_t *m, size
     static uint8_t fixed[FZ_MAXMSG], clear[FZ_MAXMSG];
     snprintf(dir, sizeof dir, "answer_%s", fz_mode_tag(mode));
     mikey_policy *pb = fz_policy(NULL);
-    int rc = answer_as_target(mode, pb, 0, m, len, fixed);
+    int rc = answer_as_target(mode, pb, 0, 0, m, len, fixed);
     if (rc != MIKEY_OK)
         failf("%s %s: refused: %s", dir, name, mikey_err_name(rc));
     uint8_t pre[2] = {0, 0};
     write_seed(dir, name, pre, 2, m, len);
     if (mode != MIKEY_MODE_NULL) {
         /* The fix-up keeps a genuine message acceptable. */
-        if ((rc = answer_as_target(mode, pb, 1, m, len, fixed)) != MIKEY_OK)
+        if ((rc = answer_as_target(mode, pb, 1, 0, m, len, fixed)) != MIKEY_OK)
             failf("%s %s: refused after the fix-up: %s", dir, name, mikey_err_name(rc));
         pre[0] = 1;
         snprintf(fname, sizeof fname, "%s-fix", name);
@@ -171,7 +185,7 @@ static void answer_seeds(unsigned mode, const char *name, const uint8_t *m, size
         if (decrypt_kemac(clear, len)) {
             failf("%s %s: cannot decrypt the KEMAC", dir, name);
         } else {
-            if ((rc = answer_as_target(mode, pb, 2, clear, len, fixed)) != MIKEY_OK)
+            if ((rc = answer_as_target(mode, pb, 2, 0, clear, len, fixed)) != MIKEY_OK)
                 failf("%s %s: cleartext seed refused: %s", dir, name, mikey_err_name(rc));
             if (memcmp(fixed, m, len - 128) != 0) /* (the PKE signature may be PSS) */
                 failf("%s %s: cleartext seed does not encrypt back to the message", dir, name);
@@ -337,6 +351,17 @@ static void run_mode(unsigned mode)
         uint8_t pre[2] = {0, 0};
         snprintf(name, sizeof name, "answer_%s", tag);
         write_seed(name, "update", pre, 2, um, ul);
+        /* To the responder that took the base offer: accepted, also after
+         * the fix-up (which then uses the CSB's RAND). */
+        mikey_policy *pu = fz_policy(NULL);
+        for (int fix = 0; fix < 2; fix++) {
+            if ((rc = answer_as_target(mode, pu, fix, 1, um, ul, fixed)) != MIKEY_OK)
+                failf("%s: update%s refused by the established responder: %s", tag, fix ? " (fixed up)" : "",
+                      mikey_err_name(rc));
+            pre[0] = (uint8_t)(FZ_ESTABLISHED | fix);
+            write_seed(name, fix ? "update-est-fix" : "update-est", pre, 2, um, ul);
+        }
+        mikey_policy_free(pu);
     } else {
         failf("%s: update offer: %s", tag, mikey_err_name(rc));
     }
@@ -420,7 +445,7 @@ static void check_answer_seed(unsigned mode, const char *path, const char *name)
     }
     unsigned fix = b[0] & FZ_FIX_MASK;
     mikey_policy *pb = fz_policy(NULL);
-    int rc = answer_as_target(mode, pb, fix == 3 ? 0 : (int)fix, b + 2, len - 2, fixed);
+    int rc = answer_as_target(mode, pb, fix == 3 ? 0 : (int)fix, (b[0] & FZ_ESTABLISHED) != 0, b + 2, len - 2, fixed);
     /* An update to a fresh responder: refused in most modes, taken as an
      * initial exchange in RSA-R and MIKEY-NULL (no RAND needed there); no
      * expectation beyond not crashing. */
