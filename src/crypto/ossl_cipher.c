@@ -11,44 +11,57 @@
  * of the default A6A6A6A6A6A6A6A6 (RFC 3394 §2.2.3.1 allows an alternative
  * initial value).
  */
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "crypto/crypto.h"
 #include "crypto/ossl_int.h"
 
-static const char *ctr_name(size_t keylen)
+/*
+ * The ciphers are fetched once per process, as the digests in ossl_mac.c
+ * (same reasons, same rules: filled under CRYPTO_THREAD_run_once, only
+ * read afterwards, never freed, fetched per call if that failed).
+ */
+enum { C_CTR, C_WRAP, C_N };
+static const char *const cipher_names[C_N][3] = {
+    {"AES-128-CTR", "AES-192-CTR", "AES-256-CTR"},
+    {"AES-128-WRAP", "AES-192-WRAP", "AES-256-WRAP"},
+};
+static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_CIPHER *cipher_cache[C_N][3];
+
+static void ossl_fetch_once(void)
 {
-    switch (keylen) {
-    case 16: return "AES-128-CTR";
-    case 24: return "AES-192-CTR";
-    case 32: return "AES-256-CTR";
-    default: return NULL;
-    }
+    for (int m = 0; m < C_N; m++)
+        for (int k = 0; k < 3; k++)
+            cipher_cache[m][k] = EVP_CIPHER_fetch(NULL, cipher_names[m][k], NULL);
+    ERR_clear_error();
 }
 
-static const char *wrap_name(size_t keylen)
+/* The cipher of mode m for a key of keylen (16, 24 or 32) bytes: cached,
+ * or fetched for the caller (*owned set: the caller frees it). */
+static EVP_CIPHER *cipher_get(int m, size_t keylen, EVP_CIPHER **owned)
 {
-    switch (keylen) {
-    case 16: return "AES-128-WRAP";
-    case 24: return "AES-192-WRAP";
-    case 32: return "AES-256-WRAP";
-    default: return NULL;
-    }
+    int k = keylen == 16 ? 0 : keylen == 24 ? 1 : 2;
+    *owned = NULL;
+    if (CRYPTO_THREAD_run_once(&fetch_once, ossl_fetch_once) && cipher_cache[m][k])
+        return cipher_cache[m][k];
+    return *owned = EVP_CIPHER_fetch(NULL, cipher_names[m][k], NULL);
 }
 
 int mk_ossl_aes_cm(const uint8_t *key, size_t keylen, const uint8_t iv[16], const uint8_t *in, uint8_t *out,
                    size_t len)
 {
-    const char *name = ctr_name(keylen);
-    if (!name)
+    if (keylen != 16 && keylen != 24 && keylen != 32)
         return MIKEY_ERR_INVALID_ARG;
     if (!key || !iv || (len && (!in || !out)))
         return MIKEY_ERR_INVALID_ARG;
     if (len == 0)
         return MIKEY_OK;
     int rc = MIKEY_ERR_CRYPTO;
-    EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
+    EVP_CIPHER *owned = NULL;
+    const EVP_CIPHER *c = cipher_get(C_CTR, keylen, &owned);
     EVP_CIPHER_CTX *ctx = c ? EVP_CIPHER_CTX_new() : NULL;
     if (!ctx || !EVP_EncryptInit_ex2(ctx, c, key, iv, NULL))
         goto done;
@@ -65,7 +78,7 @@ int mk_ossl_aes_cm(const uint8_t *key, size_t keylen, const uint8_t iv[16], cons
     rc = MIKEY_OK;
 done:
     EVP_CIPHER_CTX_free(ctx); /* cleanses the key schedule */
-    EVP_CIPHER_free(c);
+    EVP_CIPHER_free(owned);
     if (rc != MIKEY_OK) {
         ERR_clear_error();
         if (out && len)
@@ -80,15 +93,15 @@ done:
 static int kw(int enc, const uint8_t *key, size_t keylen, const uint8_t iv[8], const uint8_t *in, size_t len,
               uint8_t *out)
 {
-    const char *name = wrap_name(keylen);
-    if (!name || !key || !iv || !in || !out)
+    if ((keylen != 16 && keylen != 24 && keylen != 32) || !key || !iv || !in || !out)
         return MIKEY_ERR_INVALID_ARG;
     /* RFC 3394 §2: at least two 64-bit blocks of plaintext. */
     if (len % 8 != 0 || len < (enc ? 16u : 24u) || len > ((size_t)1 << 30))
         return enc ? MIKEY_ERR_INVALID_ARG : MIKEY_ERR_DECRYPT;
     size_t olen = enc ? len + 8 : len - 8;
     int rc = MIKEY_ERR_CRYPTO;
-    EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
+    EVP_CIPHER *owned = NULL;
+    const EVP_CIPHER *c = cipher_get(C_WRAP, keylen, &owned);
     EVP_CIPHER_CTX *ctx = c ? EVP_CIPHER_CTX_new() : NULL;
     if (!ctx)
         goto done;
@@ -108,7 +121,7 @@ static int kw(int enc, const uint8_t *key, size_t keylen, const uint8_t iv[8], c
     rc = MIKEY_OK;
 done:
     EVP_CIPHER_CTX_free(ctx);
-    EVP_CIPHER_free(c);
+    EVP_CIPHER_free(owned);
     if (rc != MIKEY_OK) {
         ERR_clear_error();
         mk_wipe(out, olen);

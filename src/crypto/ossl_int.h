@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to the OpenSSL backend (src/crypto/ossl_*.c): the functions that
- * fill mk_crypto_ossl()'s table. This header does not include OpenSSL, the
- * .c files do.
+ * fill mk_crypto_ossl()'s table, and the keyed HMAC that prf.c uses
+ * directly when it runs over this backend. This header does not include
+ * OpenSSL, the .c files do.
  */
 #ifndef MIKEY_CRYPTO_OSSL_INT_H
 #define MIKEY_CRYPTO_OSSL_INT_H
@@ -14,6 +15,30 @@ const char *mk_ossl_md_name(unsigned hash_func);
 int mk_ossl_hmac(unsigned mac_alg, const uint8_t *key, size_t keylen, const mikey_span *parts, size_t nparts,
                  uint8_t *out);
 int mk_ossl_digest(unsigned hash_func, const mikey_span *parts, size_t nparts, uint8_t *out);
+
+/*
+ * A keyed HMAC for several MACs under one key (RFC 2104 §4: the inner and
+ * outer pads are hashed once, each MAC starts from copies of those
+ * states). prf.c uses it for the MIKEY PRF, whose P-function computes all
+ * its HMACs under one key (RFC 3830 §4.1.2), when the ops table is this
+ * backend's. Usage: mk_ossl_hmac_init, then mk_ossl_hmac_key (again for
+ * another key), mk_ossl_hmac_mac any number of times under that key, the
+ * last of them with `last` set (it finishes the key states instead of
+ * copying them: the key must be set again after it), and always
+ * mk_ossl_hmac_clear (it frees and wipes the key states; safe after a
+ * failed init). The fields are EVP_MD_CTX / EVP_MD pointers.
+ */
+typedef struct mk_hmac_ctx {
+    void *ist, *ost, *work; /* EVP_MD_CTX: H(K ^ ipad), H(K ^ opad), scratch (made when needed) */
+    const void *md;         /* EVP_MD */
+    void *md_owned;         /* the EVP_MD if fetched for this context */
+    size_t maclen;
+    int keyed;
+} mk_hmac_ctx;
+int mk_ossl_hmac_init(mk_hmac_ctx *h, unsigned mac_alg);
+int mk_ossl_hmac_key(mk_hmac_ctx *h, const uint8_t *key, size_t keylen);
+int mk_ossl_hmac_mac(mk_hmac_ctx *h, int last, const mikey_span *parts, size_t nparts, uint8_t *out);
+void mk_ossl_hmac_clear(mk_hmac_ctx *h);
 
 /* ossl_cipher.c */
 int mk_ossl_aes_cm(const uint8_t *key, size_t keylen, const uint8_t iv[16], const uint8_t *in, uint8_t *out,

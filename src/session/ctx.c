@@ -423,10 +423,18 @@ static int offer_inner(mk_offer_st *of, const mk_mode_ops *mops, uint64_t *t_use
         of->rand.len = ctx->rand_len;
     } else {
         of->csb_id = o->csb_id;
-        /* §6.1: "RECOMMENDED that the CSB ID be chosen at random". An RNG
-         * that keeps returning zeros is broken: bounded retries. */
-        for (int tries = 0; of->csb_id == 0; tries++) {
-            uint8_t b[4];
+        /* §6.1: "RECOMMENDED that the CSB ID be chosen at random", drawn
+         * with RAND in one call (a call to the default DRBG costs about
+         * half a PRF). An RNG that keeps returning zeros is broken:
+         * bounded retries. */
+        uint8_t b[4 + MK_RAND_LEN];
+        size_t off = of->csb_id ? 4 : 0;
+        if ((rc = mk_random(&ctx->env, b + off, sizeof b - off)))
+            return rc;
+        memcpy(of->rand_buf, b + 4, MK_RAND_LEN);
+        if (!of->csb_id)
+            of->csb_id = mk_be32(b);
+        for (int tries = 1; of->csb_id == 0; tries++) {
             if (tries == 16)
                 return MIKEY_ERR_CALLBACK;
             if ((rc = mk_random(&ctx->env, b, 4)))
@@ -434,8 +442,6 @@ static int offer_inner(mk_offer_st *of, const mk_mode_ops *mops, uint64_t *t_use
             of->csb_id = mk_be32(b);
         }
         of->prf = (uint8_t)ctx->policy->prf;
-        if ((rc = mk_random(&ctx->env, of->rand_buf, MK_RAND_LEN)))
-            return rc;
         of->rand_new.p = of->rand_buf;
         of->rand_new.len = MK_RAND_LEN;
         of->rand = of->rand_new;

@@ -12,6 +12,14 @@
  * dynamically decrease the looseness" done per entry, and never accepts a
  * message the cache cannot vouch for.
  *
+ * Storage grows with use (16, 32, ... entries up to the configured size):
+ * every context has a cache of its own, and most hold one entry or none
+ * (mikey bench: allocating and zeroing 1024 entries per context cost more
+ * than the PSK mode's cryptography). If growing fails, the insert behaves
+ * as at the configured size: the oldest entry is evicted into the floor
+ * (with no entry at all, the new T itself becomes the floor), so inserting
+ * still never fails and a replay is still refused.
+ *
  * The cache can be saved and loaded (a restarted responder must keep
  * refusing replays for the whole window). Format, big-endian:
  *   "MKRC" | version 1 (u8) | skew (u32) | floor (u64) | count (u32) |
@@ -42,13 +50,8 @@ int mikey_replay_new(const mikey_env *env, uint32_t skew_seconds, size_t cache_s
     mikey_replay *r = mk_calloc(&e, 1, sizeof *r);
     if (!r)
         return MIKEY_ERR_NOMEM;
-    /* Allocated once: inserting never fails for lack of memory, so the
-     * last step of a successful exchange cannot fail half-way. */
-    r->e = mk_calloc(&e, cache_size, sizeof *r->e);
-    if (!r->e) {
-        mk_free(&e, r);
-        return MIKEY_ERR_NOMEM;
-    }
+    /* Entries are allocated by the first insert (see the top). */
+    r->e = NULL;
     r->env = e;
     r->ops = mk_crypto_ossl();
     r->skew = skew_seconds;
@@ -62,7 +65,8 @@ void mikey_replay_free(mikey_replay *r)
     if (!r)
         return;
     mikey_env env = r->env;
-    mk_free(&env, r->e);
+    if (r->e)
+        mk_free(&env, r->e - 1);
     mk_free(&env, r);
 }
 
@@ -103,16 +107,53 @@ static void purge(mikey_replay *r, uint64_t now)
     r->n = j;
 }
 
+/* Entry storage: one allocation of room + 1 entries whose first one holds
+ * room (in .t); r->e points just after it. Grows to 16, 32, 64, ...
+ * entries, at most r->cap. */
+static size_t room(const mikey_replay *r) { return r->e ? (size_t)r->e[-1].t : 0; }
+
+/* Room for n entries (n <= cap); 0 if the allocation failed (nothing
+ * changed then). */
+static int reserve(mikey_replay *r, size_t n)
+{
+    if (n <= room(r))
+        return 1;
+    size_t want = 16;
+    while (want < n && want < r->cap)
+        want *= 2;
+    want = MK_MIN(want, r->cap);
+    mk_replay_ent *e = mk_malloc(&r->env, (want + 1) * sizeof *e);
+    if (!e)
+        return 0;
+    e[0].t = want;
+    if (r->n)
+        memcpy(e + 1, r->e, r->n * sizeof *e);
+    if (r->e)
+        mk_free(&r->env, r->e - 1);
+    r->e = e + 1;
+    return 1;
+}
+
+static void raise_floor(mikey_replay *r, uint64_t t)
+{
+    if (!r->floor || !ntp_le(t, r->floor))
+        r->floor = t;
+}
+
 int mk_replay_insert(mikey_replay *r, uint64_t now, uint64_t t, const uint8_t h[MK_REPLAY_HASH])
 {
     purge(r, now);
-    if (r->n == r->cap) {
+    if (r->n == r->cap || !reserve(r, r->n + 1)) {
+        if (r->n == 0) {
+            raise_floor(r, t); /* no room at all: refuse T and older from now on */
+            return MIKEY_OK;
+        }
+        /* Full (or could not grow): evict the oldest into the floor. */
         size_t oldest = 0;
         for (size_t i = 1; i < r->n; i++)
             if (!ntp_le(r->e[oldest].t, r->e[i].t))
                 oldest = i;
-        if (!r->floor || !ntp_le(r->e[oldest].t, r->floor))
-            r->floor = r->e[oldest].t;
+        raise_floor(r, r->e[oldest].t);
         r->e[oldest] = r->e[--r->n];
     }
     r->e[r->n].t = t;
@@ -155,6 +196,9 @@ int mikey_replay_load(mikey_replay *r, const uint8_t *buf, size_t len)
     int rc = mk_now(&r->env, &now);
     if (rc)
         return rc;
+    /* Room for everything first: a load either merges or changes nothing. */
+    if (!reserve(r, MK_MIN(r->cap, r->n + (size_t)count)))
+        return MIKEY_ERR_NOMEM;
     /* Merge into the current cache (nothing is lost if it was in use). */
     uint64_t floor = mk_be64(buf + 9);
     if (floor && (!r->floor || !ntp_le(floor, r->floor)))
