@@ -113,7 +113,10 @@ for tp in "${tp_list[@]}"; do
             echo "call-delay: --max-minutes reached, skipping $tp/$d ms" >&2
             continue
         fi
-        tb_start "$tp" "$d" "$AUTH" || { status=1; tb_stop; continue; }
+        if ! tb_start "$tp" "$d" "$AUTH"; then
+            tb_stop # once more: a loaded machine can be slow to start eight processes
+            tb_start "$tp" "$d" "$AUTH" || { status=1; tb_stop; continue; }
+        fi
         for m in "${mode_list[@]}"; do
             [ "${MODE_OK[$m]}" = 1 ] || continue
             cell=$OUT/cells/$tp-${d}ms-$m

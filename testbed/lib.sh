@@ -294,7 +294,7 @@ tb_start() {
     # shellcheck disable=SC2086
     tb_spawn "$TB_DIR/wanrelay.log" "$TB_RELAY" --delay-ms "$delay" $links
     TB_RELAY_PID=$TB_LAST_PID
-    for _ in $(seq 1 50); do
+    for _ in $(seq 1 200); do
         grep -q "ready" "$TB_DIR/wanrelay.log" 2> /dev/null && break
         kill -0 "$TB_RELAY_PID" 2> /dev/null || break
         sleep 0.05
