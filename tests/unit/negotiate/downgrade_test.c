@@ -654,6 +654,7 @@ static void test_cap_retry(void)
     /* CM-80 0+1 = CM-32 1+0: bob's order, CM-32; the offers carry CM-80 */
     MT_EQ_INT(d.rule.suite, MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
     MT_EQ_INT(mikey_neg_init_finish(G.ni, resp, rl), MIKEY_ERR_PEER_ERROR);
+    MT_REQUIRE(mikey_neg_init_peer_caps(G.ni) != NULL);
     MT_EQ_INT(mikey_neg_init_peer_caps(G.ni)->errors[0], MIKEY_E_INVALID_SPPAR);
     mikey_stream_desc s;
     mikey_offer_opts base = neg_base(&s);
