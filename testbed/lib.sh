@@ -171,18 +171,18 @@ tb_mode_args() {
     line=$(grep -E "^[[:space:]]*$name[[:space:]]*\|" "${TB_MODES_FILE:-$TB_SRC/testbed/modes.conf}" | head -1)
     [ -n "$line" ] || { echo "unknown mode '$name' (testbed/modes.conf)"; return 1; }
     args=${line#*|}
-    if [[ $args == *@PRECOMPUTE_OPT@* ]]; then
-        local opt
-        opt=$("$TB_UA" --help 2>&1 | grep -oE -- '--[a-z-]*precomput[a-z-]*' | head -1)
-        [ -n "$opt" ] || { echo "mikey-ua has no DH precomputation option yet (--help mentions none)"; return 1; }
-        args=${args//@PRECOMPUTE_OPT@/$opt}
-    fi
-    if [[ $args == *@PSK@* ]] && [ -z "$TB_PSK" ]; then echo "no PSK (mikey keygen unavailable)"; return 1; fi
+    if [[ $args == *@PSK* ]] && [ -z "$TB_PSK" ]; then echo "no PSK (mikey keygen unavailable)"; return 1; fi
+    args=${args//@PSK_FILE@/$TB_DIR/mikey.psk}
     args=${args//@PSK@/$TB_PSK}
     args=${args//@KEY@/$TB_DIR/mikey-$role.key}
     args=${args//@CERT@/$TB_DIR/mikey-$role.pem}
     args=${args//@PEER_CERT@/$TB_DIR/mikey-$peer.pem}
     args=${args//@CA@/$TB_DIR/mikey-ca.pem}
+    if [ "$role" = alice ]; then
+        args=${args//@PEER_ID@/sip:bob@$TB_DOMAIN_B}
+    else
+        args=${args//@PEER_ID@/sip:alice@$TB_DOMAIN_A}
+    fi
     echo "$args"
 }
 

@@ -14,7 +14,8 @@
 # Call-ID, the delays are positive and consistent: calling delay <= alice's
 # dial->200, answering delay <= bob's INVITE->ACK, each >= two WAN crossings
 # (the path really goes through the relay; a lower bound, not a timing
-# threshold), MIKEY step times inside the delays (positive in a MIKEY mode), RTP both ways;
+# threshold), MIKEY step times inside the delays (positive in a MIKEY mode, and
+# every RTP packet received passed SRTP authentication), RTP both ways;
 # the relay carried the traffic. No timing threshold anywhere.
 # Needs: kamailio + kamailio-tls-modules, openssl, python3 (scripts/setup.sh). Missing -> FAIL.
 set -u
@@ -111,6 +112,12 @@ for k, a in enumerate(alice, 1):
             err.append(f"{tag}: mode {mode} but security {a['security']}/{b['security']}")
         if not (m_off > 0 and m_ans > 0 and m_fin > 0):
             err.append(f"{tag}: MIKEY step times not positive: {m_off}/{m_ans}/{m_fin}")
+        for side, r in (("alice", a), ("bob", b)):
+            rtp = r["rtp"]
+            if r["xform"] != "srtp" or rtp["unprotect_failed"] or rtp["authenticated"] < 10 \
+                    or rtp["authenticated"] != rtp["accepted"]:
+                err.append(f"{tag}: {side}: xform {r['xform']}, SRTP authenticated {rtp['authenticated']} "
+                           f"of {rtp['accepted']} accepted, {rtp['unprotect_failed']} failed")
     # the MIKEY steps happen inside the delays they are part of
     if m_off + m_ans > cd:
         err.append(f"{tag}: MIKEY offer+answer {m_off + m_ans} us > calling delay {cd}")
