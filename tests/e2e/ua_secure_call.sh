@@ -14,6 +14,8 @@
 #       hang-up) and authenticated every one of them, none failed (auth,
 #       replay or other), SSRCs agree with the MIKEY crypto sessions (the
 #       callee sends with the SSRC it filled in, RFC 3830 §6.1.1);
+#     - the caller's closing RTCP compound reached the callee as SRTCP and
+#       authenticated;
 #     - every packet on the wire is 10 bytes longer than RTP (the 80-bit
 #       HMAC-SHA1 tag of AES_CM_128_HMAC_SHA1_80);
 #     - each recording equals, sample for sample, what the other side sent,
@@ -172,6 +174,11 @@ if srtp:
         errors.append(f"peer ids {caller['mikey']['peer_id']} / {callee['mikey']['peer_id']}")
     if caller["mikey_us"]["offer"] <= 0 or callee["mikey_us"]["answer"] <= 0 or caller["mikey_us"]["finish"] <= 0:
         errors.append(f"MIKEY step times {caller['mikey_us']} / {callee['mikey_us']}")
+    # SRTCP: the caller's last compound (SR + SDES + BYE, sent before its
+    # SIP BYE) reached the callee protected and authenticated.
+    if callee["srtp"]["rtcp_authenticated"] < 1 or callee["rtcp"]["bye_received"] < 1:
+        errors.append(f"callee: SRTCP authenticated {callee['srtp']['rtcp_authenticated']}, "
+                      f"RTCP BYE received {callee['rtcp']['bye_received']}")
 cd, ad = caller["calling_delay_us"], callee["answering_delay_us"]
 if not isinstance(cd, int) or cd <= 0 or not isinstance(ad, int) or ad <= 0:
     errors.append(f"delays {cd!r} / {ad!r}")
