@@ -48,7 +48,8 @@ def main():
     json.dump(doc, open(os.path.join(out, "load.json"), "w"), indent=1)
 
     L = ["### Answering capacity under sipp load (mikey-ua listen --auto-answer, UDP, one thread)\n",
-         f"{cpu}, {os.cpu_count()} CPUs shared with other work (bob pinned to CPU {ua_cpu}, sipp to CPU {sipp_cpu}); "
+         f"{cpu}, {os.cpu_count()} CPUs shared with other work (load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} at the end; "
+         + ("bob and sipp not pinned" if int(ua_cpu) < 0 else f"bob pinned to CPU {ua_cpu}, sipp to CPU {sipp_cpu}") + "); "
          f"calls INVITE/180/200/ACK, hold {hold_ms} ms, BYE. Held = the highest rate sustained for {float(hold_s):g} s "
          "with zero failed calls. Seed paper: 5 DH calls/s.\n",
          "| mode | held rate (calls/s) | bob CPU per call | calls/s per core | bob CPU load at that rate "
