@@ -339,8 +339,8 @@ tb_start_bob() {
             $([ "$TB_AUTH" = 1 ] && echo --password $TB_PASSWORD) $(tb_ua_tls_args bob) \
             --auto-answer --linger 1000 --json "$TB_DIR/bob.json" $margs "$@"
         TB_BOB_PID=$TB_LAST_PID
-        for _ in $(seq 1 100); do
-            grep -qE "registered \(|registration failed|mikey-ua: [^rS]" "$TB_DIR/bob.log" 2> /dev/null && break
+        for _ in $(seq 1 200); do
+            grep -qE "registered \(|registration failed" "$TB_DIR/bob.log" 2> /dev/null && break
             kill -0 "$TB_BOB_PID" 2> /dev/null || break
             sleep 0.05
         done
