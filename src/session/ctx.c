@@ -384,6 +384,72 @@ static int ids_strings(mk_in_st *st)
     return MIKEY_OK;
 }
 
+/*
+ * The random values of one offer or answer (CSB ID, RAND, TGK or TEKs,
+ * envelope key, DH seed, SSRCs) come from one call to env->rng: a call to
+ * the default DRBG (OpenSSL's RAND_bytes: a lock, a getpid() fork check,
+ * an AES-CTR generate and reseed of its state) costs about three PRFs, and
+ * an offer used to make two to four. For the duration of the operation
+ * ctx->env is redirected to a pool, as mk_dh_from_seed does (policy.c):
+ * the first request fills it with one env->rng call, later ones are served
+ * from it, a request larger than what is left goes to env->rng. now and
+ * log pass through. Unused bytes are wiped at the end. Nothing made during
+ * the operation keeps the pool: the only env copy that outlives it is a DH
+ * key pair's, and mk_dh_from_seed redirects that one.
+ */
+typedef struct rng_pool {
+    mikey_env orig;
+    uint8_t buf[64]; /* CSB ID + RAND + 32 bytes of keys or DH seed, and spare */
+    size_t off, len;
+} rng_pool;
+
+static int pool_rng(uint8_t *out, size_t len, void *ud)
+{
+    rng_pool *p = ud;
+    if (p->off == p->len && len <= sizeof p->buf) {
+        if (p->orig.rng(p->buf, sizeof p->buf, p->orig.user_data) != 0)
+            return -1;
+        p->off = 0;
+        p->len = sizeof p->buf;
+    }
+    if (len > p->len - p->off)
+        return p->orig.rng(out, len, p->orig.user_data);
+    memcpy(out, p->buf + p->off, len);
+    mk_wipe(p->buf + p->off, len);
+    p->off += len;
+    return 0;
+}
+
+static uint64_t pool_now(void *ud)
+{
+    rng_pool *p = ud;
+    return p->orig.now(p->orig.user_data);
+}
+
+static void pool_log(int level, const char *msg, void *ud)
+{
+    rng_pool *p = ud;
+    p->orig.log(level, msg, p->orig.user_data);
+}
+
+static void pool_begin(mikey_ctx *ctx, rng_pool *p)
+{
+    memset(p, 0, sizeof *p);
+    p->orig = ctx->env;
+    if (!ctx->env.rng)
+        return; /* nothing to batch: mk_random reports the missing callback */
+    ctx->env.rng = pool_rng;
+    ctx->env.now = p->orig.now ? pool_now : NULL;
+    ctx->env.log = p->orig.log ? pool_log : NULL;
+    ctx->env.user_data = p;
+}
+
+static void pool_end(mikey_ctx *ctx, rng_pool *p)
+{
+    ctx->env = p->orig;
+    mk_wipe(p->buf, sizeof p->buf);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Initiator: offer                                                        */
 /* ---------------------------------------------------------------------- */
@@ -423,18 +489,10 @@ static int offer_inner(mk_offer_st *of, const mk_mode_ops *mops, uint64_t *t_use
         of->rand.len = ctx->rand_len;
     } else {
         of->csb_id = o->csb_id;
-        /* §6.1: "RECOMMENDED that the CSB ID be chosen at random", drawn
-         * with RAND in one call (a call to the default DRBG costs about
-         * half a PRF). An RNG that keeps returning zeros is broken:
-         * bounded retries. */
-        uint8_t b[4 + MK_RAND_LEN];
-        size_t off = of->csb_id ? 4 : 0;
-        if ((rc = mk_random(&ctx->env, b + off, sizeof b - off)))
-            return rc;
-        memcpy(of->rand_buf, b + 4, MK_RAND_LEN);
-        if (!of->csb_id)
-            of->csb_id = mk_be32(b);
-        for (int tries = 1; of->csb_id == 0; tries++) {
+        /* §6.1: "RECOMMENDED that the CSB ID be chosen at random". An RNG
+         * that keeps returning zeros is broken: bounded retries. */
+        for (int tries = 0; of->csb_id == 0; tries++) {
+            uint8_t b[4];
             if (tries == 16)
                 return MIKEY_ERR_CALLBACK;
             if ((rc = mk_random(&ctx->env, b, 4)))
@@ -442,6 +500,8 @@ static int offer_inner(mk_offer_st *of, const mk_mode_ops *mops, uint64_t *t_use
             of->csb_id = mk_be32(b);
         }
         of->prf = (uint8_t)ctx->policy->prf;
+        if ((rc = mk_random(&ctx->env, of->rand_buf, MK_RAND_LEN)))
+            return rc;
         of->rand_new.p = of->rand_buf;
         of->rand_new.len = MK_RAND_LEN;
         of->rand = of->rand_new;
@@ -500,7 +560,10 @@ int mikey_offer(mikey_ctx *ctx, const mikey_offer_opts *o, uint8_t *out, size_t 
     uint64_t t = 0;
     mk_keyset keys;
     memset(&keys, 0, sizeof keys);
+    rng_pool pool;
+    pool_begin(ctx, &pool);
     int rc = offer_inner(&of, mops, &t);
+    pool_end(ctx, &pool);
     if (rc == MIKEY_OK && of.established) {
         mk_fail f = {0, MK_NO_ERRMSG, 0};
         /* Mirror of the responder's "implicit-cs" reading (csb.c): an
@@ -525,11 +588,14 @@ int mikey_offer(mikey_ctx *ctx, const mikey_offer_opts *o, uint8_t *out, size_t 
         mk_wipe(&of, sizeof of);
         return rc;
     }
-    /* Our own I_MESSAGE goes into the (possibly shared) replay cache: a
-     * reflection of it to a responder context of ours is then refused. */
+    /* Our own I_MESSAGE goes into a shared replay cache: a reflection of it
+     * to a responder context of ours is then refused. The context's own
+     * cache is skipped: an initiator context never answers, so nothing
+     * would ever look there (and the message hash costs about a PRF). */
     uint8_t h[MK_REPLAY_HASH];
     uint64_t now = 0;
-    if (msg_hash(ctx, out, of.outlen, h) == MIKEY_OK && mk_now(&ctx->env, &now) == MIKEY_OK)
+    if (ctx->replay != ctx->own_replay && msg_hash(ctx, out, of.outlen, h) == MIKEY_OK &&
+        mk_now(&ctx->env, &now) == MIKEY_OK)
         mk_replay_insert(ctx->replay, now, t, h);
 
     mk_pending_clear(ctx, &ctx->pend);
@@ -741,7 +807,10 @@ int mikey_answer(mikey_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out, si
     st.out = out;
     st.cap = cap;
     st.f.rfc = MK_NO_ERRMSG;
+    rng_pool pool;
+    pool_begin(ctx, &pool);
     int rc = answer_inner(&st);
+    pool_end(ctx, &pool);
     if (rc == MIKEY_OK) {
         mk_keyset_wipe(&ctx->env, &ctx->keys);
         ctx->keys = st.keys;

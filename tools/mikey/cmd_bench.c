@@ -18,12 +18,22 @@
  *
  * The floor of a role is the sequence of OpenSSL primitives it needs, run
  * with OpenSSL used directly and as cheaply as it allows (algorithms
- * fetched and keys parsed once, contexts reused):
- *   RAND    RAND_bytes of the fresh values (RAND, TGK or envelope key, CSB ID)
+ * fetched, HMAC digest set and keys parsed once, contexts reused):
+ *   RAND    RAND_bytes of the fresh values (RAND, TGK or envelope key, CSB ID;
+ *           a responder that sends a response picks the SSRCs the offer
+ *           left at 0, RFC 3830 §6.1.1, as it does here)
  *   PRF     RFC 3830 §4.1.2 MIKEY-1 PRF, 32-byte key, one 160-bit block
- *           (2 HMAC-SHA-1): one derived key (TEK, salt, encr/auth/salt key)
- *   PRF192  the same with the 192-byte DH secret as key (6 chunks)
- *   HMAC    HMAC-SHA-1 over a 300-byte message (KEMAC MAC, V)
+ *           (2 HMAC-SHA-1 under one key: EVP_MAC_init with the key, then
+ *           with a NULL key, which reuses the hashed pads): one derived key
+ *           (TEK, salt, encr/auth/salt key)
+ *   PRF192  the same with the 192-byte DH secret as key (6 chunks, each
+ *           keyed once)
+ *   HMAC    HMAC-SHA-1 over a 150-byte message, key set (KEMAC MAC, V; a
+ *           PSK I_MESSAGE's MAC covers 139 bytes, V and the PKE / RSA-R
+ *           KEMAC MAC less, DH-HMAC's more)
+ *   HASH    SHA-256 of a 150-byte message: the responder's replay cache
+ *           (RFC 3830 §5.4 remembers each authenticated I_MESSAGE, by hash
+ *           in its own sizing example)
  *   AES     AES-128-CTR of a Key data payload, key schedule included
  *   SIGN / VERIFY   RSA-2048 PKCS#1 v1.5 SHA-256 over 500 bytes
  *   ENC / DEC       RSA-2048 PKCS#1 v1.5 encryption of a 32-byte key
@@ -31,7 +41,9 @@
  *   DHGEN / DHDER   g^x and y^x mod the 1536-bit prime, 256-bit x, in
  *                   constant time (the library's exponent size)
  * Work a mode chooses to do beyond this floor shows in the ratio (e.g. the
- * library's full DH public-value check y^q = 1, a 1535-bit exponentiation).
+ * library's check that a peer's DH value lies in the prime-order subgroup,
+ * a Legendre symbol; the initiator's replay-cache entry for its own
+ * I_MESSAGE).
  */
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -104,9 +116,11 @@ static double median(double *v, size_t n)
 /* The floor: OpenSSL primitives                                           */
 /* ---------------------------------------------------------------------- */
 
-enum { U_RAND, U_PRF, U_PRF192, U_HMAC, U_AES, U_SIGN, U_VERIFY, U_ENC, U_DEC, U_CERT, U_DHGEN, U_DHDER, U_N };
-static const char *const unit_names[U_N] = {"RAND", "PRF",  "PRF192", "HMAC", "AES",   "SIGN",
-                                            "VERIFY", "ENC", "DEC",   "CERT", "DHGEN", "DHDER"};
+enum {
+    U_RAND, U_PRF, U_PRF192, U_HMAC, U_HASH, U_AES, U_SIGN, U_VERIFY, U_ENC, U_DEC, U_CERT, U_DHGEN, U_DHDER, U_N
+};
+static const char *const unit_names[U_N] = {"RAND", "PRF",    "PRF192", "HMAC", "HASH",  "AES",  "SIGN",
+                                            "VERIFY", "ENC", "DEC",    "CERT", "DHGEN", "DHDER"};
 
 typedef struct floorctx {
     EVP_MAC *mac;
@@ -115,6 +129,7 @@ typedef struct floorctx {
     EVP_CIPHER *aes;
     EVP_CIPHER_CTX *cctx;
     EVP_MD *sha256;
+    EVP_MD_CTX *mdctx;
     EVP_PKEY *key, *pub; /* RSA-2048 private key; the public key of the peer */
     EVP_PKEY_CTX *enc, *dec;
     X509_STORE *store;
@@ -128,16 +143,19 @@ typedef struct floorctx {
     double cost[U_N]; /* µs */
 } floorctx;
 
+/* HMAC-SHA-1 (the digest was set once, in floor_init); key NULL: the key
+ * of the previous call, whose hashed pads the context kept. */
 static int f_hmac(floorctx *f, const uint8_t *key, size_t klen, const uint8_t *a, size_t alen, const uint8_t *b,
                   size_t blen, uint8_t out[20])
 {
     size_t ol = 0;
-    return EVP_MAC_init(f->mctx, key, klen, f->mparams) && EVP_MAC_update(f->mctx, a, alen) &&
+    return EVP_MAC_init(f->mctx, key, key ? klen : 0, NULL) && EVP_MAC_update(f->mctx, a, alen) &&
            (!blen || EVP_MAC_update(f->mctx, b, blen)) && EVP_MAC_final(f->mctx, out, &ol, 20);
 }
 
 /* RFC 3830 §4.1.2: inkey in 256-bit chunks, P(s, label, m) = HMAC-SHA-1
- * chain, outputs XORed. One 160-bit block per chunk (outputs <= 20 bytes). */
+ * chain under s, outputs XORed. One 160-bit block per chunk (outputs <= 20
+ * bytes). */
 static int f_prf(floorctx *f, const uint8_t *inkey, size_t inlen, const uint8_t *label, size_t llen, uint8_t *out,
                  size_t outlen)
 {
@@ -145,7 +163,7 @@ static int f_prf(floorctx *f, const uint8_t *inkey, size_t inlen, const uint8_t 
     memset(out, 0, outlen);
     for (size_t off = 0; off < inlen; off += 32) {
         size_t kl = inlen - off < 32 ? inlen - off : 32;
-        if (!f_hmac(f, inkey + off, kl, label, llen, NULL, 0, a) || !f_hmac(f, inkey + off, kl, a, 20, label, llen, blk))
+        if (!f_hmac(f, inkey + off, kl, label, llen, NULL, 0, a) || !f_hmac(f, NULL, 0, a, 20, label, llen, blk))
             return 0;
         for (size_t i = 0; i < outlen && i < 20; i++)
             out[i] ^= blk[i];
@@ -171,8 +189,14 @@ static int f_unit(floorctx *f, int u)
         ok = f_prf(f, f->peer, 192, label, sizeof label, buf, 16);
         break;
     case U_HMAC:
-        ok = f_hmac(f, k, 20, f->msg, 300, NULL, 0, buf);
+        ok = f_hmac(f, k, 20, f->msg, 150, NULL, 0, buf);
         break;
+    case U_HASH: {
+        unsigned hl = 0;
+        ok = EVP_DigestInit_ex2(f->mdctx, f->sha256, NULL) && EVP_DigestUpdate(f->mdctx, f->msg, 150) &&
+             EVP_DigestFinal_ex(f->mdctx, buf, &hl);
+        break;
+    }
     case U_AES: {
         int l1 = 0, l2 = 0;
         ok = EVP_EncryptInit_ex2(f->cctx, f->aes, k, label, NULL) && EVP_EncryptUpdate(f->cctx, buf, &l1, f->msg, 32) &&
@@ -254,6 +278,7 @@ static void floor_free(floorctx *f)
     EVP_MAC_free(f->mac);
     EVP_CIPHER_CTX_free(f->cctx);
     EVP_CIPHER_free(f->aes);
+    EVP_MD_CTX_free(f->mdctx);
     EVP_MD_free(f->sha256);
     EVP_PKEY_CTX_free(f->enc);
     EVP_PKEY_CTX_free(f->dec);
@@ -279,9 +304,11 @@ static int floor_init(floorctx *f, const char *key_pem, const char *peer_cert_pe
     int ok = peer && ca && (f->key = pem_key(key_pem)) != NULL;
     ok = ok && (f->pub = X509_get_pubkey(peer)) && (f->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) &&
          (f->mctx = EVP_MAC_CTX_new(f->mac)) && (f->aes = EVP_CIPHER_fetch(NULL, "AES-128-CTR", NULL)) &&
-         (f->cctx = EVP_CIPHER_CTX_new()) && (f->store = X509_STORE_new()) && X509_STORE_add_cert(f->store, ca);
+         (f->cctx = EVP_CIPHER_CTX_new()) && (f->store = X509_STORE_new()) && X509_STORE_add_cert(f->store, ca) &&
+         (f->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) && (f->mdctx = EVP_MD_CTX_new());
     f->mparams[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha1, 0);
     f->mparams[1] = OSSL_PARAM_construct_end();
+    ok = ok && EVP_MAC_CTX_set_params(f->mctx, f->mparams);
     ok = ok && (f->derlen = i2d_X509(peer, &f->der)) > 0;
     ok = ok && (f->enc = EVP_PKEY_CTX_new(f->pub, NULL)) && EVP_PKEY_encrypt_init(f->enc) > 0 &&
          EVP_PKEY_CTX_set_rsa_padding(f->enc, RSA_PKCS1_PADDING) > 0;
@@ -377,40 +404,40 @@ typedef struct bmode {
 } bmode;
 
 /* clang-format off */
-/*                                          RAND PRF P192 HMAC AES SIGN VRFY ENC DEC CERT DHG DHD */
+/*                                          RAND PRF P192 HMAC HASH AES SIGN VRFY ENC DEC CERT DHG DHD */
 #define F(...) {__VA_ARGS__}
 static const bmode modes[] = {
     {"psk", "PSK", MIKEY_MODE_PSK, 0, 0, {
-        F(1, 5, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0),   /* 3 PRF (encr, auth, salt keys) + AES + MAC; TEK+salt (2 PRF) */
-        F(0, 5, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0),   /* the same, MAC verified */
+        F(1, 5, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0),   /* 3 PRF (encr, auth, salt keys) + AES + MAC; TEK+salt (2 PRF) */
+        F(0, 5, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0),   /* the same, MAC verified; replay cache */
         F(0)}},
     {"psk-v", "PSK+V", MIKEY_MODE_PSK, 1, 0, {
-        F(1, 3, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0),
-        F(0, 5, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0),   /* + V */
-        F(0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0)}}, /* V verified, TEK+salt */
+        F(1, 3, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0),
+        F(1, 5, 0, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0),   /* + V; the SSRC */
+        F(0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)}}, /* V verified, TEK+salt */
     {"pke", "PKE", MIKEY_MODE_PKE, 0, 0, {
-        F(1, 5, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0),   /* envelope: RSA encrypt; SIGN */
-        F(0, 5, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0),   /* CERT chain, VERIFY, RSA decrypt */
+        F(1, 5, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0),   /* envelope: RSA encrypt; SIGN */
+        F(0, 5, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0, 0),   /* CERT chain, VERIFY, RSA decrypt */
         F(0)}},
     {"dh", "DH", MIKEY_MODE_DH, 0, 0, {
-        F(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0),
-        F(1, 0, 2, 0, 0, 1, 1, 0, 0, 1, 1, 1),   /* TEK+salt from the 192-byte g^xy */
-        F(0, 0, 2, 0, 0, 0, 1, 0, 0, 1, 0, 1)}},
+        F(1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0),
+        F(1, 0, 2, 0, 1, 0, 1, 1, 0, 0, 1, 1, 1),   /* TEK+salt from the 192-byte g^xy */
+        F(0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1)}},
     {"dh-pre", "DH precomputed", MIKEY_MODE_DH, 0, 1, {
-        F(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
-        F(1, 0, 2, 0, 0, 1, 1, 0, 0, 1, 0, 1),
-        F(0, 0, 2, 0, 0, 0, 1, 0, 0, 1, 0, 1)}},
+        F(1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
+        F(1, 0, 2, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1),
+        F(0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1)}},
     {"dhhmac", "DH-HMAC", MIKEY_MODE_DHHMAC, 0, 0, {
-        F(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0),   /* auth key from the PSK, MAC */
-        F(1, 1, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1),
-        F(0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 1)}},
+        F(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0),   /* auth key from the PSK, MAC */
+        F(1, 1, 2, 2, 1, 0, 0, 0, 0, 0, 0, 1, 1),
+        F(0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1)}},
     {"rsar", "RSA-R", MIKEY_MODE_RSAR, 0, 0, {
-        F(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
-        F(1, 5, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0),   /* CERT, VERIFY; envelope to the initiator, KEMAC, SIGN */
-        F(0, 5, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0)}},
+        F(1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
+        F(1, 5, 0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0),   /* CERT, VERIFY; envelope to the initiator, KEMAC, SIGN */
+        F(0, 5, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0)}},
     {"null", "MIKEY-NULL", MIKEY_MODE_NULL, 0, 0, {
-        F(1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-        F(0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        F(1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        F(0, 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0),
         F(0)}},
 };
 /* clang-format on */
@@ -698,7 +725,7 @@ int mkt_cmd_bench(int argc, char **argv)
            secs);
     printf("OpenSSL primitives (us):");
     for (int u = 0; u < U_N; u++)
-        printf("%s %s %.1f", u == 0 ? "" : u == 6 ? ",\n " : ",", unit_names[u], fi.cost[u]);
+        printf("%s %s %.1f", u == 0 ? "" : u == U_SIGN ? ",\n " : ",", unit_names[u], fi.cost[u]);
     printf("\n\n");
     printf("%-15s %-7s %10s %10s %10s %6s  %s\n", "mode", "role", "us/op", "ops/s", "floor us", "ratio",
            "floor = OpenSSL primitives (medians)");
