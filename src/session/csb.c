@@ -221,8 +221,10 @@ static int derive(const mk_crypto_ops *ops, unsigned prf, const uint8_t *inkey, 
 
 static int check_lens(const mk_cs_plan *pl, size_t *klen, size_t *slen, mk_fail *f)
 {
-    *klen = mk_srtp_key_len(&pl->srtp);
-    *slen = mk_srtp_salt_len(&pl->srtp);
+    mikey_srtp_params e;
+    mk_srtp_effective(&pl->srtp, &e);
+    *klen = e.encr_key_len;
+    *slen = e.salt_key_len;
     if (*klen == 0 || *klen > 32 || *slen > 14) {
         f->with_sps = 1;
         return fail(f, MIKEY_ERR_POLICY, MIKEY_E_INVALID_SPPAR);
