@@ -387,9 +387,9 @@ static int ids_strings(mk_in_st *st)
 /*
  * The random values of one offer or answer (CSB ID, RAND, TGK or TEKs,
  * envelope key, DH seed, SSRCs) come from one call to env->rng: a call to
- * the default DRBG (OpenSSL's RAND_bytes: a lock, a getpid() fork check,
- * an AES-CTR generate and reseed of its state) costs about three PRFs, and
- * an offer used to make two to four. For the duration of the operation
+ * the default environment's DRBG (OpenSSL's: a lock, a fork check through
+ * getpid(), an AES-CTR generate and update of its state) costs about three
+ * PRFs, and an offer used to make two to four. For the duration of the operation
  * ctx->env is redirected to a pool, as mk_dh_from_seed does (policy.c):
  * the first request fills it with one env->rng call, later ones are served
  * from it, a request larger than what is left goes to env->rng. now and
