@@ -52,6 +52,7 @@ typedef struct app {
     int closing;
     struct call_ctx *ringing; /* listen without --auto-answer: the call Enter answers */
     int stdin_watch;
+    unsigned active_calls; /* call contexts alive (a transfer makes two) */
 } app;
 
 typedef struct call_ctx {
@@ -71,6 +72,24 @@ typedef struct call_ctx {
     int established;
     int rejected_by_us;
     char error[400];
+    /* re-INVITE: rekeying, device and session mobility (see "Re-INVITEs") */
+    struct tmr rekey_tmr, move_tmr, transfer_tmr;
+    unsigned rekeys_left;
+    uint64_t sess_ver;          /* our o= version: +1 per new description (RFC 3264 §8) */
+    char raddr[64];             /* where our media goes */
+    uint16_t rport;
+    int moving;                 /* our move's re-INVITE is pending */
+    char moved_to[80];
+    unsigned reinv_sent, reinv_ok, reinv_failed, reinv_received, reinv_accepted, reinv_refused;
+    struct call_ctx *xfer_leg;  /* REFER recipient: the call made for it */
+    struct call_ctx *xfer_from; /* that call: the one whose session it takes over */
+    int borrowed;               /* sec and media still belong to xfer_from */
+    int transferred;            /* our session went on in xfer_leg */
+    char refer_to[256];
+    const char *transfer_role;
+    unsigned transfer_status;
+    char transfer_call[128];
+    uint64_t t_end;             /* inherited end of the media (a transfer leg) */
 } call_ctx;
 
 static app g_app;
@@ -110,6 +129,10 @@ static call_ctx *ctx_new(app *a, int callee)
     tmr_init(&c->answer_tmr);
     tmr_init(&c->dur_tmr);
     tmr_init(&c->timeout_tmr);
+    tmr_init(&c->rekey_tmr);
+    tmr_init(&c->move_tmr);
+    tmr_init(&c->transfer_tmr);
+    a->active_calls++;
     return c;
 }
 
@@ -120,6 +143,19 @@ static void ctx_free(call_ctx *c)
     tmr_cancel(&c->answer_tmr);
     tmr_cancel(&c->dur_tmr);
     tmr_cancel(&c->timeout_tmr);
+    tmr_cancel(&c->rekey_tmr);
+    tmr_cancel(&c->move_tmr);
+    tmr_cancel(&c->transfer_tmr);
+    if (c->xfer_from)
+        c->xfer_from->xfer_leg = NULL;
+    if (c->xfer_leg)
+        c->xfer_leg->xfer_from = NULL;
+    if (c->borrowed) {
+        /* A transfer leg that never took the session over: it is not ours. */
+        c->media = NULL;
+        c->sec = NULL;
+    }
+    c->a->active_calls--;
     ua_media_free(c->media);
     ua_sec_free(c->sec);
     ua_sdp_clear(&c->offer);
@@ -193,6 +229,8 @@ static int start_media(call_ctx *c, const ua_sdp *remote)
         snprintf(c->error, sizeof(c->error), "cannot start media towards %s:%u", addr, port);
         return -1;
     }
+    snprintf(c->raddr, sizeof(c->raddr), "%s", addr);
+    c->rport = port;
     c->media_started = 1;
     c->t_media0 = ua_now_us();
     logv(c->a, "media: %s to %s:%u, transform %s", pt_name(c->pt), addr, port, xf.name);
@@ -248,6 +286,18 @@ static void report(call_ctx *c, const ua_event *ev)
         ua_media_stats_get(c->media, &r.media);
     }
     r.record = a->o.record;
+    r.reinv_sent = c->reinv_sent;
+    r.reinv_ok = c->reinv_ok;
+    r.reinv_failed = c->reinv_failed;
+    r.reinv_received = c->reinv_received;
+    r.reinv_accepted = c->reinv_accepted;
+    r.reinv_refused = c->reinv_refused;
+    r.moved_to = c->moved_to[0] ? c->moved_to : NULL;
+    r.transfer_role = c->transfer_role;
+    r.transfer_to = c->refer_to[0] ? c->refer_to : NULL;
+    r.transfer_status = c->transfer_status;
+    r.transfer_call = c->transfer_call[0] ? c->transfer_call : NULL;
+    r.transferred = c->transferred;
     if (ua_report_write(a->json, &r))
         fprintf(stderr, "mikey-ua: cannot write the JSON report\n");
     /* Exit status: a call gives 0 only if it succeeded; listen gives 1 if
@@ -272,7 +322,7 @@ static void report(call_ctx *c, const ua_event *ev)
  * §6.6) reaches a peer that is still listening. */
 static void stop_media(call_ctx *c)
 {
-    if (c->media_started && !c->t_media1) {
+    if (c->media && c->media_started && !c->t_media1) {
         c->t_media1 = ua_now_us();
         ua_media_stop(c->media);
     }
@@ -283,6 +333,8 @@ static void dur_tmr_h(void *arg)
     call_ctx *c = arg;
 
     logv(c->a, "duration reached: hanging up");
+    if (c->xfer_leg)
+        ua_call_hangup(c->xfer_leg->call); /* a transfer still under way ends with us */
     stop_media(c);
     ua_call_hangup(c->call);
 }
@@ -297,8 +349,13 @@ static void timeout_tmr_h(void *arg)
 
 static void start_duration(call_ctx *c)
 {
-    if (c->a->o.duration > 0)
+    if (c->t_end) {
+        /* A transfer leg: the media time left of the call it took over. */
+        uint64_t now = ua_now_us();
+        tmr_start(&c->dur_tmr, c->t_end > now + 100000 ? (c->t_end - now) / 1000 : 100, dur_tmr_h, c);
+    } else if (c->a->o.duration > 0) {
         tmr_start(&c->dur_tmr, (uint64_t)(c->a->o.duration * 1000.0), dur_tmr_h, c);
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -358,10 +415,14 @@ static int dial(app *a)
     return 0;
 }
 
+static int on_xfer_answered(call_ctx *c, const ua_event *ev);
+
 static int on_answered(call_ctx *c, const ua_event *ev)
 {
     char err[256];
 
+    if (c->borrowed)
+        return on_xfer_answered(c, ev);
     c->t_200 = ev->t_us;
     tmr_cancel(&c->timeout_tmr);
     if (!ev->body || ua_sdp_parse((const char *)ev->body, ev->body_len, &c->answer, err, sizeof(err))) {
@@ -537,6 +598,501 @@ static void on_incoming(app *a, const ua_event *ev)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Re-INVITEs: rekeying, device mobility, session mobility (REFER)         */
+/* ---------------------------------------------------------------------- */
+
+/* Our o= session id and the version of our next description. */
+static uint64_t my_sess_id(const call_ctx *c)
+{
+    return c->callee ? c->answer.sess_id : c->offer.sess_id;
+}
+
+static uint64_t next_sess_ver(call_ctx *c)
+{
+    if (!c->sess_ver)
+        c->sess_ver = c->callee ? c->answer.sess_ver : c->offer.sess_ver;
+    return ++c->sess_ver;
+}
+
+/* The description of our side now, with @p n m= lines (RFC 3264 §8: a
+ * re-offer keeps every m= line of the previous one; those not in use are
+ * refused with port 0): the call's stream at c->stream with the codec in
+ * use, the others refused with the protocols of @p like. */
+static void sdp_now(call_ctx *c, ua_sdp *s, const ua_sdp *like, size_t n)
+{
+    memset(s, 0, sizeof(*s));
+    s->sess_id = my_sess_id(c);
+    s->sess_ver = next_sess_ver(c);
+    snprintf(s->addr, sizeof(s->addr), "%s", c->a->media_addr);
+    s->nstreams = n;
+    for (size_t i = 0; i < n && i < UA_SDP_MAX_STREAMS; i++) {
+        ua_sdp_stream *m = &s->streams[i];
+        snprintf(m->proto, sizeof(m->proto), "%s", like->streams[i].proto);
+        m->port = i == c->stream ? ua_media_port(c->media) : 0;
+        m->pts[0] = c->pt;
+        m->npts = 1;
+    }
+}
+
+/* Caller: a re-INVITE with a new offer (and, for an SRTP call, a MIKEY
+ * update of @p kind). */
+static int send_reoffer(call_ctx *c, ua_sec_update_kind kind)
+{
+    ua_sdp sdp;
+    char err[256];
+    char *text;
+    size_t len;
+    int e;
+
+    if (!c->media || !c->sec)
+        return -1;
+    sdp_now(c, &sdp, &c->offer, c->offer.nstreams);
+    if (ua_sec_is_srtp(c->sec) && ua_sec_update_offer(c->sec, &sdp, c->stream, kind, err, sizeof(err))) {
+        fprintf(stderr, "mikey-ua: re-INVITE (%s): %s\n", ua_sec_update_kind_name(kind), err);
+        ua_sdp_clear(&sdp);
+        return -1;
+    }
+    text = ua_sdp_offer_text(&sdp, &len, err, sizeof(err));
+    ua_sdp_clear(&sdp);
+    if (!text) {
+        fprintf(stderr, "mikey-ua: re-INVITE: %s\n", err);
+        return -1;
+    }
+    logv(c->a, "re-offer:\n%s", text);
+    e = ua_call_reinvite(c->call, text, len);
+    free(text);
+    if (e) {
+        fprintf(stderr, "mikey-ua: re-INVITE: %s\n", strerror(e));
+        /* The MIKEY update went nowhere: forget it (the old keys stay). */
+        ua_sec_update_refused(c->sec, 0, NULL, 0);
+        return -1;
+    }
+    c->reinv_sent++;
+    fprintf(stderr, "mikey-ua: re-INVITE sent (%s)\n", ua_sec_is_srtp(c->sec) ? ua_sec_update_kind_name(kind) : "plain");
+    return 0;
+}
+
+static void rekey_tmr_h(void *arg)
+{
+    call_ctx *c = arg;
+
+    if (c->rekeys_left == 0)
+        return;
+    if (send_reoffer(c, UA_SEC_UPD_REKEY) == 0)
+        c->rekeys_left--;
+    else
+        tmr_start(&c->rekey_tmr, 500, rekey_tmr_h, c); /* e.g. the peer's re-INVITE was pending: again */
+}
+
+/* "ADDR[:PORT]" of --move-to. */
+static int split_addr_port(const char *s, char *addr, size_t cap, uint16_t *port)
+{
+    const char *colon = strrchr(s, ':');
+    size_t n;
+
+    *port = 0;
+    if (colon && strchr(s, ':') != colon)
+        colon = NULL; /* a bare IPv6 address */
+    n = colon ? (size_t)(colon - s) : strlen(s);
+    if (n == 0 || n >= cap)
+        return -1;
+    memcpy(addr, s, n);
+    addr[n] = '\0';
+    if (colon) {
+        char *end;
+        unsigned long p = strtoul(colon + 1, &end, 10);
+        if (*end || p > 65535 || end == colon + 1)
+            return -1;
+        *port = (uint16_t)p;
+    }
+    return 0;
+}
+
+/* Device mobility (thesis §15.2), caller side: we "move" to another local
+ * address: new SIP transports and a new RTP/RTCP pair there, then a
+ * re-INVITE from the new address whose MIKEY update proves we hold the CSB
+ * (same keys in PSK/PKE). The old media pair keeps receiving until the 200. */
+static void move_tmr_h(void *arg)
+{
+    call_ctx *c = arg;
+    app *a = c->a;
+    char addr[64], err[256], sipaddr[80];
+    uint16_t port;
+
+    if (split_addr_port(a->o.move_to, addr, sizeof(addr), &port)) {
+        snprintf(c->error, sizeof(c->error), "bad --move-to \"%s\" (ADDR[:PORT])", a->o.move_to);
+        ua_call_hangup(c->call);
+        return;
+    }
+    if (ua_media_rebind(c->media, addr, 0, err, sizeof(err)) || ua_sip_move(a->sip, addr, port, err, sizeof(err))) {
+        snprintf(c->error, sizeof(c->error), "moving to %s: %s", addr, err);
+        ua_call_hangup(c->call);
+        return;
+    }
+    snprintf(a->laddr, sizeof(a->laddr), "%s", addr);
+    snprintf(a->media_addr, sizeof(a->media_addr), "%s", addr);
+    if (ua_sip_local(a->sip, UA_TP_UDP, sipaddr, sizeof(sipaddr)))
+        snprintf(sipaddr, sizeof(sipaddr), "%s", addr);
+    snprintf(c->moved_to, sizeof(c->moved_to), "%s", sipaddr);
+    fprintf(stderr, "mikey-ua: moved: SIP on %s, media on %s:%u\n", sipaddr, addr, ua_media_port(c->media));
+    c->moving = 1;
+    if (send_reoffer(c, UA_SEC_UPD_SAME_KEYS)) {
+        snprintf(c->error, sizeof(c->error), "the move's re-INVITE could not be sent");
+        ua_call_hangup(c->call);
+    }
+}
+
+/* Session mobility (thesis §15.1), the side giving the session away: hand
+ * our CSB to the new device (the transfer file) and REFER the peer to it. */
+static void transfer_tmr_h(void *arg)
+{
+    call_ctx *c = arg;
+    app *a = c->a;
+    char err[256];
+    int e;
+
+    if (c->sec && ua_sec_is_srtp(c->sec)) {
+        if (!a->o.transfer_file) {
+            fprintf(stderr, "mikey-ua: transfer: an SRTP call needs --transfer-file for the new device\n");
+            return;
+        }
+        if (ua_sec_export_csb(c->sec, a->o.transfer_file, err, sizeof(err))) {
+            fprintf(stderr, "mikey-ua: transfer: %s\n", err);
+            return;
+        }
+        fprintf(stderr, "mikey-ua: transfer: CSB written to %s\n", a->o.transfer_file);
+    }
+    e = ua_call_refer(c->call, a->o.transfer_to);
+    if (e) {
+        fprintf(stderr, "mikey-ua: REFER: %s\n", strerror(e));
+        return;
+    }
+    c->transfer_role = "transferor";
+    snprintf(c->refer_to, sizeof(c->refer_to), "%s", a->o.transfer_to);
+    fprintf(stderr, "mikey-ua: REFER sent: Refer-To %s\n", a->o.transfer_to);
+}
+
+/* After the set-up: the timers of the options above. */
+static void start_reinvite_timers(call_ctx *c)
+{
+    app *a = c->a;
+
+    if (c->xfer_from || c->transferred)
+        return;
+    if (!c->callee && a->o.rekey_after > 0 && a->o.rekey_count) {
+        c->rekeys_left = a->o.rekey_count;
+        tmr_start(&c->rekey_tmr, (uint64_t)(a->o.rekey_after * 1000.0), rekey_tmr_h, c);
+    }
+    if (!c->callee && a->o.move_after > 0 && a->o.move_to)
+        tmr_start(&c->move_tmr, (uint64_t)(a->o.move_after * 1000.0), move_tmr_h, c);
+    if (a->o.transfer_to)
+        tmr_start(&c->transfer_tmr, (uint64_t)(a->o.transfer_after * 1000.0), transfer_tmr_h, c);
+}
+
+/* Our re-INVITE was answered 2xx. */
+static void on_reanswered(call_ctx *c, const ua_event *ev)
+{
+    ua_sdp ans;
+    char err[256];
+
+    if (!ev->body || ua_sdp_parse((const char *)ev->body, ev->body_len, &ans, err, sizeof(err))) {
+        snprintf(c->error, sizeof(c->error), "bad SDP in the answer to our re-INVITE: %s", ev->body ? err : "no body");
+        ua_call_hangup(c->call);
+        return;
+    }
+    if (ua_sec_is_srtp(c->sec) && ua_sec_update_finish(c->sec, &ans, c->stream, err, sizeof(err))) {
+        /* The peer may have the new keys and we cannot use them: end. */
+        snprintf(c->error, sizeof(c->error), "%s", err);
+        ua_sdp_clear(&ans);
+        c->reinv_failed++;
+        ua_call_hangup(c->call);
+        return;
+    }
+    if (c->stream < ans.nstreams && ans.streams[c->stream].port &&
+        (strcmp(ans.streams[c->stream].addr, c->raddr) || ans.streams[c->stream].port != c->rport)) {
+        const ua_sdp_stream *m = &ans.streams[c->stream];
+        if (ua_media_set_remote(c->media, m->addr, m->port, 0) == 0) {
+            snprintf(c->raddr, sizeof(c->raddr), "%s", m->addr);
+            c->rport = m->port;
+        }
+    }
+    ua_sdp_clear(&ans);
+    c->reinv_ok++;
+    if (c->moving) {
+        /* The peer sends to our new address now: the old pair can go. */
+        c->moving = 0;
+        ua_media_close_old(c->media);
+    }
+    fprintf(stderr, "mikey-ua: re-INVITE answered (%u %s)%s\n", ev->scode, ev->reason,
+            ua_sec_is_srtp(c->sec) ? ": new MIKEY keys installed" : "");
+    if (c->rekeys_left)
+        tmr_start(&c->rekey_tmr, (uint64_t)(c->a->o.rekey_after * 1000.0), rekey_tmr_h, c);
+}
+
+static void on_reoffer_failed(call_ctx *c, const ua_event *ev)
+{
+    c->reinv_failed++;
+    ua_sec_update_refused(c->sec, ev->scode, ev->ctype && !strcmp(ev->ctype, "application/sdp") ? ev->body : NULL,
+                          ev->body_len);
+    fprintf(stderr, "mikey-ua: re-INVITE refused: %u %s\n", ev->scode, ev->reason);
+    if (c->moving) {
+        /* We left the old address: without the peer's consent to the new
+         * one the media cannot flow. */
+        snprintf(c->error, sizeof(c->error), "the peer refused our move (%u %s)", ev->scode, ev->reason);
+        ua_call_hangup(c->call);
+    }
+}
+
+static void refuse_reoffer(call_ctx *c, uint16_t scode, const char *warning, const ua_sec_reject *rej)
+{
+    c->reinv_refused++;
+    (void)ua_call_reject_reoffer(c->call, scode, scode == 606 ? "Not Acceptable" : "Not Acceptable Here", warning,
+                                 "application/sdp", rej ? (const uint8_t *)rej->body : NULL, rej ? rej->body_len : 0);
+    fprintf(stderr, "mikey-ua: re-INVITE refused with %u: %s\n", scode, warning);
+}
+
+/* A re-INVITE from the peer (RE-INVITE HOOK): rekey, the peer moved, or
+ * both. Returns non-zero only if nothing was sent (the adapter then answers
+ * 488). */
+static int on_reoffer(call_ctx *c, const ua_event *ev)
+{
+    ua_sdp offer, ans;
+    ua_sec_reject rej;
+    char err[256];
+    char *text;
+    size_t len;
+    int pt, moved, srtp;
+    const ua_sdp_stream *m;
+
+    c->reinv_received++;
+    if (!c->media || !c->sec || !c->media_started) {
+        refuse_reoffer(c, 488, "no media session to modify", NULL);
+        return 0;
+    }
+    if (!ev->body || !ev->ctype || strcmp(ev->ctype, "application/sdp") ||
+        ua_sdp_parse((const char *)ev->body, ev->body_len, &offer, err, sizeof(err))) {
+        /* A re-INVITE without an offer would need one of ours in the 200. */
+        refuse_reoffer(c, 488, ev->body ? "unusable SDP in the re-offer" : "re-INVITE without an SDP offer", NULL);
+        return 0;
+    }
+    srtp = ua_sec_is_srtp(c->sec);
+    if (c->stream >= offer.nstreams || offer.streams[c->stream].port == 0) {
+        refuse_reoffer(c, 488, "the re-offer removes the audio stream", NULL);
+        ua_sdp_clear(&offer);
+        return 0;
+    }
+    m = &offer.streams[c->stream];
+    pt = c->pt;
+    {
+        int have = 0;
+        for (size_t k = 0; k < m->npts; k++)
+            have |= m->pts[k] == c->pt;
+        if (!have)
+            pt = first_g711(m);
+    }
+    if (pt < 0 || (srtp && strcmp(m->proto, "RTP/SAVP") && strcmp(m->proto, "RTP/SAVPF")) ||
+        (!srtp && strcmp(m->proto, "RTP/AVP"))) {
+        refuse_reoffer(c, 488, srtp ? "the re-offer is not RTP/SAVP with G.711" : "the re-offer is not RTP/AVP with G.711",
+                       NULL);
+        ua_sdp_clear(&offer);
+        return 0;
+    }
+    moved = strcmp(m->addr, c->raddr) != 0 || m->port != c->rport;
+    sdp_now(c, &ans, &offer, offer.nstreams);
+    ans.streams[c->stream].pts[0] = pt;
+    /* THE SEAM: the MIKEY update in the re-offer (or its absence). */
+    if (ua_sec_update_answer(c->sec, &offer, &ans, c->stream, moved, &rej)) {
+        refuse_reoffer(c, rej.scode ? rej.scode : 488, rej.warning[0] ? rej.warning : "MIKEY update refused", &rej);
+        ua_sec_reject_clear(&rej);
+        ua_sdp_clear(&ans);
+        ua_sdp_clear(&offer);
+        return 0;
+    }
+    text = ua_sdp_answer_text(&offer, &ans, &len, err, sizeof(err));
+    ua_sdp_clear(&ans);
+    if (!text || ua_call_set_reoffer_answer(c->call, text, len)) {
+        free(text);
+        refuse_reoffer(c, 488, "cannot build the answer", NULL);
+        ua_sdp_clear(&offer);
+        return 0;
+    }
+    logv(c->a, "re-answer:\n%s", text);
+    free(text);
+    c->reinv_accepted++;
+    if (moved) {
+        if (ua_media_set_remote(c->media, m->addr, m->port, 0) == 0) {
+            fprintf(stderr, "mikey-ua: the peer moved: media now to %s:%u%s\n", m->addr, m->port,
+                    srtp ? " (proven by its MIKEY update)" : "");
+            snprintf(c->raddr, sizeof(c->raddr), "%s", m->addr);
+            c->rport = m->port;
+        }
+    }
+    c->pt = pt;
+    fprintf(stderr, "mikey-ua: re-INVITE accepted%s\n", srtp && (offer.km_len || m->km_len) ? " with a MIKEY update" : "");
+    ua_sdp_clear(&offer);
+    return 0;
+}
+
+/* Session mobility, the REFER's recipient (the MIKEY initiator of the
+ * CSB): call the Refer-To target with an update of the CSB (its TGK again,
+ * the new device's SSRC a placeholder) and move the media to it once its
+ * R_MESSAGE proved that it holds the CSB. */
+static void on_refer(call_ctx *c, const ua_event *ev)
+{
+    app *a = c->a;
+    call_ctx *x;
+    char err[256];
+    char *text;
+    size_t len;
+    int srtp = c->sec && ua_sec_is_srtp(c->sec);
+
+    c->transfer_role = "transferee";
+    snprintf(c->refer_to, sizeof(c->refer_to), "%s", ev->refer_to ? ev->refer_to : "");
+    fprintf(stderr, "mikey-ua: REFER: Refer-To %s\n", c->refer_to);
+    if (c->xfer_leg || c->transferred || !c->media || !c->media_started || (srtp && c->callee) ||
+        (strncmp(c->refer_to, "sip:", 4) && strncmp(c->refer_to, "sips:", 5))) {
+        /* Only the CSB's initiator can offer it to another device (RFC
+         * 3830 §4.5); one transfer at a time. */
+        c->transfer_status = 603;
+        (void)ua_call_notify(c->call, 603, "Declined", 1);
+        fprintf(stderr, "mikey-ua: REFER declined%s\n", srtp && c->callee ? " (we are the MIKEY responder)" : "");
+        return;
+    }
+    x = ctx_new(a, 0);
+    if (!x) {
+        (void)ua_call_notify(c->call, 500, "Server Internal Error", 1);
+        return;
+    }
+    x->t_dial = ua_now_us();
+    x->xfer_from = c;
+    c->xfer_leg = x;
+    x->borrowed = 1;
+    x->sec = c->sec;
+    x->media = c->media;
+    x->pt = c->pt;
+    x->stream = 0;
+    memset(&x->offer, 0, sizeof(x->offer));
+    x->offer.sess_id = (uint64_t)rand_u32();
+    x->offer.sess_ver = x->offer.sess_id;
+    snprintf(x->offer.addr, sizeof(x->offer.addr), "%s", a->media_addr);
+    x->offer.nstreams = 1;
+    snprintf(x->offer.streams[0].proto, sizeof(x->offer.streams[0].proto), "RTP/AVP");
+    x->offer.streams[0].port = ua_media_port(c->media);
+    x->offer.streams[0].pts[0] = c->pt;
+    x->offer.streams[0].npts = 1;
+    if (srtp && ua_sec_update_offer(c->sec, &x->offer, 0, UA_SEC_UPD_NEW_PEER, err, sizeof(err))) {
+        fprintf(stderr, "mikey-ua: transfer: %s\n", err);
+        goto fail;
+    }
+    text = ua_sdp_offer_text(&x->offer, &len, err, sizeof(err));
+    if (!text) {
+        fprintf(stderr, "mikey-ua: transfer: %s\n", err);
+        goto fail;
+    }
+    logv(a, "transfer offer:\n%s", text);
+    {
+        int e = ua_call_dial(a->sip, &x->call, c->refer_to, a->call_tp, text, len, x);
+        free(text);
+        if (e) {
+            fprintf(stderr, "mikey-ua: transfer: cannot call %s: %s\n", c->refer_to, strerror(e));
+            goto fail;
+        }
+    }
+    snprintf(c->transfer_call, sizeof(c->transfer_call), "%s", ua_call_id(x->call));
+    (void)ua_call_notify(c->call, 100, "Trying", 0);
+    fprintf(stderr, "mikey-ua: transfer: calling %s%s\n", c->refer_to, srtp ? " with a MIKEY update of the CSB" : "");
+    if (a->o.timeout > 0)
+        tmr_start(&x->timeout_tmr, (uint64_t)(a->o.timeout * 1000.0), timeout_tmr_h, x);
+    return;
+fail:
+    if (srtp)
+        ua_sec_update_refused(c->sec, 0, NULL, 0);
+    c->transfer_status = 500;
+    (void)ua_call_notify(c->call, 500, "Server Internal Error", 1);
+    ctx_free(x);
+}
+
+/* The transfer leg's 2xx: check the new device's R_MESSAGE, install its
+ * keys and move the media to it; the session is now this call's. */
+static int on_xfer_answered(call_ctx *c, const ua_event *ev)
+{
+    call_ctx *from = c->xfer_from;
+    char err[256];
+    const ua_sdp_stream *m;
+
+    c->t_200 = ev->t_us;
+    tmr_cancel(&c->timeout_tmr);
+    if (!ev->body || ua_sdp_parse((const char *)ev->body, ev->body_len, &c->answer, err, sizeof(err))) {
+        snprintf(c->error, sizeof(c->error), "bad SDP answer: %s", ev->body ? err : "no body");
+        return -1;
+    }
+    if (!from || c->answer.nstreams < 1 || !c->answer.streams[0].port) {
+        snprintf(c->error, sizeof(c->error), "the transfer target refused the stream");
+        return -1;
+    }
+    m = &c->answer.streams[0];
+    if (ua_sec_is_srtp(c->sec) && ua_sec_update_finish(c->sec, &c->answer, 0, err, sizeof(err))) {
+        snprintf(c->error, sizeof(c->error), "transfer: %s", err);
+        return -1;
+    }
+    c->pt = first_g711(m);
+    if (c->pt < 0 || ua_media_set_remote(c->media, m->addr, m->port, 1)) {
+        snprintf(c->error, sizeof(c->error), "transfer: cannot send media to %s:%u", m->addr, m->port);
+        return -1;
+    }
+    snprintf(c->raddr, sizeof(c->raddr), "%s", m->addr);
+    c->rport = m->port;
+    /* The session is ours now; the old call keeps only its signalling. */
+    c->borrowed = 0;
+    c->media_started = from->media_started;
+    c->t_media0 = from->t_media0;
+    if (c->a->o.duration > 0 && from->t_media0)
+        c->t_end = from->t_media0 + (uint64_t)(c->a->o.duration * 1e6);
+    from->sec = NULL;
+    from->media = NULL;
+    from->media_started = 0;
+    from->transferred = 1;
+    from->transfer_status = ev->scode;
+    (void)ua_call_notify(from->call, ev->scode, ev->reason, 1);
+    fprintf(stderr, "mikey-ua: transfer: %s answered%s; media moved to %s:%u\n", ua_call_peer(c->call),
+            ua_sec_is_srtp(c->sec) ? " and proved the CSB with its MIKEY response" : "", m->addr, m->port);
+    return 0;
+}
+
+/* The transfer leg ended before it took the session over. */
+static void xfer_leg_failed(call_ctx *c, const ua_event *ev)
+{
+    call_ctx *from = c->xfer_from;
+    uint16_t sc = ev->scode >= 300 ? ev->scode : 500;
+
+    if (c->sec)
+        ua_sec_update_refused(c->sec, ev->scode,
+                              ev->ctype && !strcmp(ev->ctype, "application/sdp") ? ev->body : NULL, ev->body_len);
+    if (from) {
+        from->transfer_status = sc;
+        (void)ua_call_notify(from->call, sc, ev->scode >= 300 ? ev->reason : "Server Internal Error", 1);
+    }
+    fprintf(stderr, "mikey-ua: transfer failed (%u %s): the call goes on\n", ev->scode, ev->reason ? ev->reason : "");
+}
+
+/* The transferor: what the NOTIFYs say about the new call. */
+static void on_notify(call_ctx *c, const ua_event *ev)
+{
+    fprintf(stderr, "mikey-ua: NOTIFY: %u %s%s\n", ev->scode, ev->reason ? ev->reason : "", ev->err ? " (final)" : "");
+    if (!ev->err && ev->scode < 200)
+        return;
+    c->transfer_status = ev->scode;
+    if (ev->scode >= 200 && ev->scode < 300) {
+        /* The session went on with the new device: we leave (RFC 5589 §6). */
+        c->transferred = 1;
+        stop_media(c);
+        ua_call_hangup(c->call);
+    } else {
+        fprintf(stderr, "mikey-ua: transfer failed: the call goes on\n");
+    }
+}
+
+/* ---------------------------------------------------------------------- */
 /* Events                                                                  */
 /* ---------------------------------------------------------------------- */
 
@@ -544,7 +1100,8 @@ static void maybe_finish(app *a)
 {
     if (a->closing)
         return;
-    if (a->mode == MODE_CALL || (a->o.max_calls && a->calls_done >= a->o.max_calls)) {
+    /* A call process ends with its last call (a transfer makes a second). */
+    if ((a->mode == MODE_CALL && a->active_calls == 0) || (a->o.max_calls && a->calls_done >= a->o.max_calls)) {
         a->closing = 1;
         ua_sip_close(a->sip, a->o.linger);
     }
@@ -577,27 +1134,59 @@ static int on_event(const ua_event *ev, void *arg)
             fprintf(stderr, "mikey-ua: call established%s%s\n", ua_sec_is_srtp(c->sec) ? ", SRTP keyed by MIKEY " : "",
                     ua_sec_is_srtp(c->sec) ? ua_sec_result_name(c->sec) : "");
             start_duration(c);
+            start_reinvite_timers(c);
             /* Outside both measured delays: a fresh DH pair for the next call. */
             ua_sec_refill();
         }
         return 0;
     case UA_EV_REOFFER:
-        /* RE-INVITE HOOK (rekey, device mobility): ev->body is the new
-         * offer. The call's ua_sec keeps its established mikey_ctx and SRTP
-         * session (security.h "Rekeying"): parse the offer, run the update
-         * exchange on that context (ua_sec_answer's mikey_answer path
-         * accepts an update of the established CSB, RFC 3830 §4.5), give the
-         * answer with ua_call_set_reoffer_answer() and install the new keys
-         * (security.c install_srtp(), the REKEY HOOK) while the media runs.
-         * Refused (488) for now. */
-        return -1;
+        /* RE-INVITE HOOK: rekey (a MIKEY update), the peer moved (proven by
+         * one), or both; see "Re-INVITEs" above. */
+        return c ? on_reoffer(c, ev) : -1;
+    case UA_EV_REOFFER_ACKED:
+        /* The initiator has the new keys: send under them. */
+        if (c && c->sec)
+            ua_sec_update_acked(c->sec);
+        return 0;
+    case UA_EV_REANSWERED:
+        if (c)
+            on_reanswered(c, ev);
+        return 0;
+    case UA_EV_REOFFER_FAILED:
+        if (c)
+            on_reoffer_failed(c, ev);
+        return 0;
+    case UA_EV_REFER:
+        if (c)
+            on_refer(c, ev);
+        return 0;
+    case UA_EV_REFER_ANSWERED:
+        if (c && (ev->scode < 200 || ev->scode >= 300)) {
+            c->transfer_status = ev->scode;
+            fprintf(stderr, "mikey-ua: REFER refused: %u %s\n", ev->scode, ev->reason);
+        }
+        return 0;
+    case UA_EV_NOTIFY:
+        if (c)
+            on_notify(c, ev);
+        return 0;
     case UA_EV_CLOSED:
         if (c) {
+            if (c->borrowed && !c->established)
+                xfer_leg_failed(c, ev);
+            if (c->xfer_leg && c->xfer_leg->borrowed) {
+                /* The peer left during our transfer: the new call takes
+                 * the session whatever becomes of it. */
+                c->xfer_leg->borrowed = 0;
+                c->sec = NULL;
+                c->media = NULL;
+                c->media_started = 0;
+            }
             stop_media(c);
-            if (c->media)
+            if (c->media && !c->borrowed)
                 ua_media_stop(c->media);
             /* Caller refused with 488/606: the MIKEY Error in the body. */
-            if (!c->callee && ev->scode >= 300)
+            if (!c->callee && !c->borrowed && ev->scode >= 300)
                 ua_sec_peer_rejected(c->sec, ev->scode,
                                      ev->ctype && !strcmp(ev->ctype, "application/sdp") ? ev->body : NULL,
                                      ev->body_len);
@@ -758,6 +1347,21 @@ static int setup(app *a, char *err, size_t errlen)
         return -1;
     }
     a->sec.km_media_level = a->o.km_level && !strcmp(a->o.km_level, "media");
+    a->sec.join_file = a->o.join_file;
+    /* Re-INVITE options (docs/mikey-ua.md "Re-INVITEs"). */
+    if (a->o.rekey_after > 0) {
+        if (a->mode != MODE_CALL || a->policy == UA_SEC_OFF || a->o.mki_len == 0) {
+            /* RFC 3830 §4.5 updates come from the CSB's initiator; without
+             * an MKI the receiver cannot tell the old key's packets from the
+             * new one's during the switch (RFC 3711 §8.1). */
+            snprintf(err, errlen, "--rekey-after needs call, --security preferred|required and --mki-len 1..4");
+            return -1;
+        }
+    }
+    if (a->o.move_after > 0 && (a->mode != MODE_CALL || !a->o.move_to)) {
+        snprintf(err, errlen, "--move-after needs call and --move-to ADDR[:PORT]");
+        return -1;
+    }
     if (ua_sec_global_init(&a->sec, err, errlen))
         return -1;
     if (a->mode == MODE_CALL && ua_sec_check_caller(err, errlen))

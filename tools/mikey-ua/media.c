@@ -40,6 +40,7 @@ typedef struct queued {
 
 struct ua_media {
     struct udp_sock *rtp, *rtcp;
+    struct udp_sock *rtp_old, *rtcp_old; /* left by ua_media_rebind(), still receiving */
     uint16_t port;
     char laddr[64];
     char cname[96];
@@ -75,6 +76,8 @@ struct ua_media {
     uint64_t lsr_at_us;
     queued *q;
     size_t nq;
+    int await_source;       /* ua_media_set_remote(new_source): the next new SSRC is the peer */
+    int64_t lost_prev;      /* loss counted for earlier sources */
     ua_media_stats st;
 };
 
@@ -413,14 +416,36 @@ static void rtp_process(ua_media *m, uint8_t *pkt, size_t len)
     seq = get16(pkt + 2);
     ts = get32(pkt + 4);
     ssrc = get32(pkt + 8);
+    if (m->have_remote && ssrc != m->rssrc && m->await_source) {
+        /* Session mobility: the device that took the session over sends
+         * with its own SSRC, sequence numbers and timestamps. Count the
+         * old source's loss, then start afresh (RFC 3550 §8.2: a new SSRC
+         * is a new source); its audio continues the recording. */
+        uint64_t expected = (uint64_t)(m->cycles + m->max_seq) - m->base_seq + 1;
+        m->lost_prev += (int64_t)expected - (int64_t)m->received;
+        m->have_remote = 0;
+        m->have_transit = 0;
+        m->received = m->expected_prior = m->received_prior = 0;
+        m->cycles = 0;
+        m->jitter = 0;
+        m->lsr = 0;
+    }
     if (!m->have_remote) {
         m->have_remote = 1;
+        m->await_source = 0;
         m->rssrc = ssrc;
         m->base_seq = seq;
         m->max_seq = seq;
         m->bad_seq = (uint32_t)seq + 65537u; /* impossible value */
-        m->rts0 = ts;
+        /* The first source starts the recording at 0; a later one goes on
+         * where the recording is. */
+        m->rts0 = ts - (uint32_t)m->rec_written;
         m->st.ssrc_remote = ssrc;
+        if (m->st.nsources < UA_MEDIA_MAX_SOURCES) {
+            m->st.sources[m->st.nsources].ssrc = ssrc;
+            m->st.sources[m->st.nsources].first_sample = m->rec_written;
+            m->st.nsources++;
+        }
     } else if (ssrc != m->rssrc) {
         m->st.rtp_foreign_ssrc++;
         return;
@@ -430,6 +455,8 @@ static void rtp_process(ua_media *m, uint8_t *pkt, size_t len)
         return;
     }
     m->st.rtp_ok++;
+    if (m->st.nsources && m->st.sources[m->st.nsources - 1].ssrc == ssrc)
+        m->st.sources[m->st.nsources - 1].accepted++;
     seq_update(m, seq);
     {
         /* Interarrival jitter, RFC 3550 A.8. */
@@ -646,6 +673,10 @@ void ua_media_stats_get(const ua_media *m, ua_media_stats *st)
         uint64_t expected = (uint64_t)(m->cycles + m->max_seq) - m->base_seq + 1;
         st->rtp_lost = (int64_t)expected - (int64_t)m->received;
     }
+    st->rtp_lost += m->lost_prev;
+    if (sa_isset(&m->raddr, SA_ADDR))
+        (void)re_snprintf(st->remote, sizeof(st->remote), "%J", &m->raddr);
+    (void)re_snprintf(st->local, sizeof(st->local), "%s:%u", m->laddr, m->port);
     st->jitter = (uint32_t)m->jitter;
 }
 
@@ -656,7 +687,73 @@ void ua_media_free(ua_media *m)
     ua_media_stop(m);
     m->rtp = mem_deref(m->rtp);
     m->rtcp = mem_deref(m->rtcp);
+    ua_media_close_old(m);
     free(m->tone);
     free(m->q);
     free(m);
+}
+
+/* ---------------------------------------------------------------------- */
+/* re-INVITE: device and session mobility                                  */
+/* ---------------------------------------------------------------------- */
+
+int ua_media_set_remote(ua_media *m, const char *raddr, uint16_t rport, int new_source)
+{
+    struct sa sa;
+
+    if (!m->running || m->stopped || sa_set_str(&sa, raddr, rport))
+        return -1;
+    if (!sa_cmp(&sa, &m->raddr, SA_ALL))
+        m->st.remote_changes++;
+    m->raddr = sa;
+    m->raddr_rtcp = sa;
+    sa_set_port(&m->raddr_rtcp, (uint16_t)(rport + 1));
+    if (new_source)
+        m->await_source = 1;
+    return 0;
+}
+
+static void media_rtp_recv_old(const struct sa *src, struct mbuf *mb, void *arg)
+{
+    ua_media *m = arg;
+
+    m->st.rtp_recv_old++;
+    media_rtp_recv(src, mb, arg);
+}
+
+int ua_media_rebind(ua_media *m, const char *laddr, uint16_t port, char *err, size_t errlen)
+{
+    struct udp_sock *rtp = m->rtp, *rtcp = m->rtcp;
+    uint16_t oport = m->port;
+    int e;
+
+    if (m->stopped) {
+        snprintf(err, errlen, "media stopped");
+        return -1;
+    }
+    ua_media_close_old(m);
+    m->rtp = m->rtcp = NULL;
+    e = bind_pair(m, laddr, port);
+    if (e) {
+        m->rtp = rtp;
+        m->rtcp = rtcp;
+        m->port = oport;
+        snprintf(err, errlen, "cannot bind RTP/RTCP on %s:%u: %s", laddr, port, strerror(e));
+        return -1;
+    }
+    /* Make before break: the old pair still receives what the peer sends
+     * until it has taken our new address. */
+    m->rtp_old = rtp;
+    m->rtcp_old = rtcp;
+    udp_handler_set(m->rtp_old, media_rtp_recv_old, m);
+    snprintf(m->laddr, sizeof(m->laddr), "%s", laddr);
+    return 0;
+}
+
+void ua_media_close_old(ua_media *m)
+{
+    if (!m)
+        return;
+    m->rtp_old = mem_deref(m->rtp_old);
+    m->rtcp_old = mem_deref(m->rtcp_old);
 }

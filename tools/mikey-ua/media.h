@@ -37,6 +37,8 @@ typedef struct ua_media_xform {
 
 /** Room a transform may add to a packet (SRTP tag, MKI, SRTCP index). */
 enum { UA_MEDIA_XFORM_MAX_OVERHEAD = 64 };
+/** Peer SSRCs tracked in the statistics. */
+enum { UA_MEDIA_MAX_SOURCES = 4 };
 
 typedef struct ua_media_cfg {
     const char *laddr;       /**< local IP for RTP/RTCP */
@@ -63,6 +65,17 @@ typedef struct ua_media_stats {
     uint64_t samples_sent;
     uint64_t samples_recorded;
     uint32_t jitter;                      /**< RFC 3550 A.8, timestamp units */
+    /* re-INVITE: mobility */
+    uint64_t remote_changes;              /**< ua_media_set_remote() calls that changed the destination */
+    uint64_t rtp_recv_old;                /**< datagrams received on the sockets ua_media_rebind() left */
+    char remote[80];                      /**< where RTP goes now, "ip:port" ("" before the start) */
+    char local[80];                       /**< where RTP is received now, "ip:port" */
+    size_t nsources;                      /**< peer SSRCs accepted, in order (session mobility: > 1) */
+    struct {
+        uint32_t ssrc;
+        uint64_t accepted;                /**< packets accepted from it */
+        uint64_t first_sample;            /**< recording position of its first sample */
+    } sources[UA_MEDIA_MAX_SOURCES];
 } ua_media_stats;
 
 typedef struct ua_media ua_media;
@@ -89,5 +102,29 @@ int ua_media_start(ua_media *m, const char *raddr, uint16_t rport, int pt);
 void ua_media_stop(ua_media *m);
 void ua_media_stats_get(const ua_media *m, ua_media_stats *st);
 void ua_media_free(ua_media *m);
+
+/* ---- re-INVITE: device and session mobility --------------------------- */
+
+/**
+ * Send to @p raddr:@p rport from now on (RTCP to rport + 1): the peer moved
+ * (device mobility, thesis §15.2) or another device took the session over
+ * (session mobility, §15.1). With @p new_source the next packet from an
+ * SSRC other than the current peer's starts a new source (its sequence
+ * numbers, loss and jitter are counted afresh, and its audio is appended
+ * to the recording where the previous source's ended); without it such
+ * packets stay foreign. 0, or -1 (bad address, not started).
+ */
+int ua_media_set_remote(ua_media *m, const char *raddr, uint16_t rport, int new_source);
+
+/**
+ * We moved (device mobility): bind a new RTP/RTCP pair on @p laddr (@p port,
+ * 0: a free even pair) and send from it at once. The old pair keeps
+ * receiving (make before break) until ua_media_close_old(), so packets the
+ * peer sends before it learns the new address are not lost. 0, or -1 with
+ * a message in @p err (the old pair stays in use).
+ */
+int ua_media_rebind(ua_media *m, const char *laddr, uint16_t port, char *err, size_t errlen);
+/** Close the pair ua_media_rebind() left. */
+void ua_media_close_old(ua_media *m);
 
 #endif

@@ -75,6 +75,15 @@ static const opt table[] = {
     S("json", json, "FILE", "append the per-call JSON reports to FILE (default stdout)"),
     U("linger", linger, "MS", "after the last call, let pending transactions finish (default 2000)"),
     F("verbose", verbose, "print SIP messages and events on stderr"),
+    /* re-INVITE: rekeying, device and session mobility (docs/mikey-ua.md "Re-INVITEs") */
+    D("rekey-after", rekey_after, "S", "call: S s after the set-up, rekey in a re-INVITE (MIKEY update; needs --mki-len)"),
+    U("rekey-count", rekey_count, "N", "call: rekey N times, S s apart (default 1)"),
+    D("move-after", move_after, "S", "call: S s after the set-up, move to --move-to (re-INVITE proven by MIKEY)"),
+    S("move-to", move_to, "ADDR[:PORT]", "call: the new local address for SIP and media"),
+    S("transfer-to", transfer_to, "URI", "REFER the peer to URI (session mobility) after --transfer-after"),
+    D("transfer-after", transfer_after, "S", "seconds after the set-up to send the REFER (default 0)"),
+    S("transfer-file", transfer_file, "FILE", "write our MIKEY CSB (secrets, 0600) here for the new device"),
+    S("join-file", join_file, "FILE", "listen: take over the transferred CSB in FILE when an INVITE names it"),
 };
 
 #define NOPTS (sizeof(table) / sizeof(table[0]))
@@ -89,6 +98,7 @@ void ua_opts_defaults(ua_opts *o)
     o->duration = -1; /* the command decides */
     o->linger = 2000;
     o->precompute_dh = 1;
+    o->rekey_count = 1;
 }
 
 void ua_opts_free(ua_opts *o)

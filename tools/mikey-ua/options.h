@@ -56,6 +56,15 @@ typedef struct ua_opts {
     unsigned linger;      /* ms to let transactions finish after the last call */
     int verbose;
     char *config;
+    /* re-INVITE: rekeying, device and session mobility */
+    double rekey_after;   /* caller: seconds after the set-up (and between rekeys) to rekey; 0: never */
+    unsigned rekey_count; /* how many rekeys (default 1) */
+    double move_after;    /* caller: seconds after the set-up to move to move_to; 0: never */
+    char *move_to;        /* the new local address, ADDR[:PORT] (SIP port; media: a free pair) */
+    char *transfer_to;    /* REFER the peer to this URI (session mobility) */
+    double transfer_after; /* seconds after the set-up */
+    char *transfer_file;  /* write our CSB here for the device taking the session over */
+    char *join_file;      /* listen: a transferred CSB an INVITE's update may name */
 } ua_opts;
 
 void ua_opts_defaults(ua_opts *o);

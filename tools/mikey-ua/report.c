@@ -83,6 +83,12 @@ int ua_report_write(FILE *f, const ua_report *r)
             fputs("null", f);
         JS("error_from", k->error_from);
         JS("error", k->error);
+        /* Updates of the CSB in re-INVITEs (RFC 3830 §4.5). */
+        fprintf(f,
+                ",\"updates\":{\"sent\":%u,\"ok\":%u,\"refused\":%u,\"received\":%u,\"accepted\":%u,"
+                "\"rejected\":%u,\"generations\":%u,\"joined\":%s}",
+                k->upd.sent, k->upd.ok, k->upd.refused, k->upd.received, k->upd.accepted, k->upd.rejected,
+                k->upd.generations, k->upd.joined ? "true" : "false");
         fputc('}', f);
         fputs(",\"srtp\":", f);
         if (k->have_srtp) {
@@ -102,6 +108,15 @@ int ua_report_write(FILE *f, const ua_report *r)
             JU("rtcp_replayed", x->rtcp_replayed);
             JU("rtcp_failed", x->rtcp_failed);
             JU("protect_failed", x->protect_failed);
+            /* RTP packets per master key (MKI), when there is an MKI. */
+            fputs(",\"keys\":[", f);
+            for (size_t i = 0; i < k->upd.nkeys; i++) {
+                fputs(i ? ",{\"mki\":" : "{\"mki\":", f);
+                jstr(f, k->upd.keys[i].mki);
+                fprintf(f, ",\"rtp_out\":%" PRIu64 ",\"rtp_in\":%" PRIu64 "}", k->upd.keys[i].rtp_out,
+                        k->upd.keys[i].rtp_in);
+            }
+            fputc(']', f);
             fputc('}', f);
         } else {
             fputs("null", f);
@@ -125,6 +140,15 @@ int ua_report_write(FILE *f, const ua_report *r)
         JU("jitter", m->jitter);
         JU("samples_sent", m->samples_sent);
         JU("samples_recorded", m->samples_recorded);
+        JS("local", m->local);
+        JS("remote", m->remote[0] ? m->remote : NULL);
+        JU("remote_changes", m->remote_changes);
+        JU("received_old", m->rtp_recv_old);
+        fputs(",\"sources\":[", f);
+        for (size_t i = 0; i < m->nsources; i++)
+            fprintf(f, "%s{\"ssrc\":%" PRIu32 ",\"accepted\":%" PRIu64 ",\"first_sample\":%" PRIu64 "}", i ? "," : "",
+                    m->sources[i].ssrc, m->sources[i].accepted, m->sources[i].first_sample);
+        fputc(']', f);
         fputs("},\"rtcp\":{", f);
         fprintf(f, "\"sent\":%" PRIu64, m->rtcp_sent);
         JU("received", m->rtcp_recv);
@@ -135,6 +159,22 @@ int ua_report_write(FILE *f, const ua_report *r)
         fputc('}', f);
     }
     JS("record", r->record);
+    fprintf(f,
+            ",\"reinvite\":{\"sent\":%u,\"ok\":%u,\"failed\":%u,\"received\":%u,\"accepted\":%u,\"refused\":%u",
+            r->reinv_sent, r->reinv_ok, r->reinv_failed, r->reinv_received, r->reinv_accepted, r->reinv_refused);
+    JS("moved_to", r->moved_to);
+    fputc('}', f);
+    fputs(",\"transfer\":", f);
+    if (r->transfer_role) {
+        fputs("{\"role\":", f);
+        jstr(f, r->transfer_role);
+        JS("to", r->transfer_to);
+        JU("status", r->transfer_status);
+        JS("call_id", r->transfer_call);
+        fprintf(f, ",\"transferred\":%s}", r->transferred ? "true" : "false");
+    } else {
+        fputs("null", f);
+    }
     fputs("}\n", f);
     fflush(f);
     return ferror(f) ? -1 : 0;

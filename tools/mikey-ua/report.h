@@ -35,6 +35,15 @@ typedef struct ua_report {
     int have_media;
     ua_media_stats media;
     const char *record;          /**< recording file or NULL */
+    /* re-INVITEs (rekey, device mobility) and REFER (session mobility) */
+    unsigned reinv_sent, reinv_ok, reinv_failed;         /**< re-INVITEs we sent: answered 2xx, refused */
+    unsigned reinv_received, reinv_accepted, reinv_refused; /**< re-INVITEs the peer sent */
+    const char *moved_to;        /**< our new address after --move-to, or NULL */
+    const char *transfer_role;   /**< "transferor" (we sent REFER), "transferee" (we got it), or NULL */
+    const char *transfer_to;     /**< the Refer-To URI */
+    unsigned transfer_status;    /**< the outcome (NOTIFY sipfrag status), 0 if none */
+    const char *transfer_call;   /**< transferee: the Call-ID of the new call, or NULL */
+    int transferred;             /**< transferee: the session continued in that call */
 } ua_report;
 
 /** Write @p r as one JSON line; returns 0 or -1 on a write error. */

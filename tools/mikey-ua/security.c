@@ -13,6 +13,7 @@
  * certificate here (the MIKEY identity it is bound to, RFC 3830 §4.2.6).
  */
 #include "security.h"
+#include "security_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -59,25 +60,7 @@ static struct {
     size_t nsuites;
 } G;
 
-struct ua_sec {
-    ua_sec_cfg cfg;
-    int callee;
-    char peer_uri[256];
-    mikey_ctx *ctx;
-    int offered;              /* caller: a MIKEY offer went out */
-    uint32_t local_ssrc;
-    int srtp;                 /* the chosen stream is RTP/SAVP, keyed */
-    int mode;                 /* negotiated mode, 0 if none */
-    ua_sec_times times;
-    mikey_srtp *ss;
-    ua_sec_srtp_stats st;
-    char suite[40];
-    int err_code;
-    const char *err_from;
-    char err_text[320];
-    const char *sdp_ids;
-    char peer_id[256];
-};
+/* struct ua_sec: security_int.h (shared with security_update.c). */
 
 const char *ua_sec_policy_name(ua_sec_policy p)
 {
@@ -556,6 +539,7 @@ void ua_sec_free(ua_sec *s)
         return;
     mikey_srtp_free(s->ss); /* wipes the keys */
     mikey_ctx_free(s->ctx);
+    mkt_wipe(s, sizeof(*s)); /* the update state holds a TGK and key copies */
     free(s);
 }
 
@@ -632,9 +616,9 @@ static const char *policy_suite(const mikey_srtp_policy *p)
  * crypto session (a foreign initiator) keys both directions, the stream
  * whose SSRC it does not name becoming an any-SSRC template.
  *
- * REKEY HOOK: called again after an update exchange on the same context,
- * this is where the new keys must go to the running streams with
- * mikey_srtp_add_key() (today it refuses, the session exists).
+ * Only for the call set-up: the keys of an update exchange on the same
+ * context (re-INVITE) go to the running streams in security_update.c
+ * (update_install(), mikey_srtp_add_key()).
  */
 static int install_srtp(ua_sec *s, char *err, size_t errlen)
 {
@@ -674,6 +658,8 @@ static int install_srtp(ua_sec *s, char *err, size_t errlen)
         rc = mikey_srtp_stream_from_cs(&k, dir, &pol, &key, &p);
         if (!rc)
             rc = mikey_srtp_add_stream(s->ss, &p);
+        if (!rc)
+            ua_sec_int_keys_installed(s, dir, &k, &pol);
         mkt_wipe(&k, sizeof(k));
         mkt_wipe(&key, sizeof(key));
         if (rc) {
@@ -778,6 +764,10 @@ int ua_sec_offer(ua_sec *s, ua_sdp *sdp, char *err, size_t errlen)
     o.want_verification = 1; /* PSK/PKE: an R_MESSAGE in the 200 confirms the keys */
     o.sdp_ids = ids;
     o.mki_len = s->cfg.mki_len;
+    if (ua_sec_int_own_tgk(s, &o)) {
+        snprintf(err, errlen, "no random TGK");
+        return -1;
+    }
     if (!(msg = msgbuf())) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -919,6 +909,7 @@ int ua_sec_answer(ua_sec *s, const ua_sdp *offer, ua_sdp *answer, size_t *stream
 
     /* The secured stream: its I_MESSAGE in, the R_MESSAGE out. */
     const ua_sdp_stream *m = &offer->streams[idx_s];
+    ua_sec_int_join(s, m->km, m->km_len); /* session mobility: a transferred CSB */
     if (!(out = msgbuf())) {
         reject(rej, 488, "out of memory");
         return -1;
@@ -1135,12 +1126,17 @@ static int x_protect(void *ctx, uint8_t *pkt, size_t *len, size_t cap)
     ua_sec *s = ctx;
     size_t n = 0;
 
+    uint8_t mki[16];
+    size_t ml;
+
     if (mikey_srtp_protect(s->ss, pkt, *len, pkt, cap, &n) != MIKEY_OK) {
         s->st.protect_failed++;
         return -1;
     }
     s->st.rtp_protected++;
     *len = n;
+    if ((ml = ua_sec_int_mki_of(s, MIKEY_SRTP_OUTBOUND, pkt, n, mki)) > 0)
+        ua_sec_int_count_key(s, MIKEY_SRTP_OUTBOUND, mki, ml);
     return 0;
 }
 
@@ -1148,6 +1144,8 @@ static int x_unprotect(void *ctx, uint8_t *pkt, size_t *len)
 {
     ua_sec *s = ctx;
     size_t n = 0;
+    uint8_t mki[16];
+    size_t ml = ua_sec_int_mki_of(s, MIKEY_SRTP_INBOUND, pkt, *len, mki);
     int rc = mikey_srtp_unprotect(s->ss, pkt, *len, pkt, *len, &n);
 
     if (rc != MIKEY_OK) {
@@ -1156,6 +1154,8 @@ static int x_unprotect(void *ctx, uint8_t *pkt, size_t *len)
     }
     s->st.rtp_authenticated++;
     *len = n;
+    if (ml)
+        ua_sec_int_count_key(s, MIKEY_SRTP_INBOUND, mki, ml);
     return 0;
 }
 
@@ -1244,10 +1244,66 @@ void ua_sec_info_get(const ua_sec *s, ua_sec_info *info)
         info->srtp = s->st;
         info->srtp.suite = s->suite;
     }
+    info->upd = s->upd.st;
 }
 
 void ua_sec_reject_clear(ua_sec_reject *r)
 {
     free(r->body);
     memset(r, 0, sizeof(*r));
+}
+
+/* ---------------------------------------------------------------------- */
+/* For security_update.c (security_int.h)                                  */
+/* ---------------------------------------------------------------------- */
+
+const mikey_env *ua_sec_int_env(void)
+{
+    return &G.env;
+}
+
+const mikey_creds *ua_sec_int_creds(void)
+{
+    return G.creds;
+}
+
+const mikey_policy *ua_sec_int_policy(void)
+{
+    return G.policy;
+}
+
+mikey_replay *ua_sec_int_replay(void)
+{
+    return G.replay;
+}
+
+void ua_sec_int_set_error(ua_sec *s, int code, const char *from, const char *text)
+{
+    set_error(s, code, from, "%s", text);
+}
+
+void ua_sec_int_reject(ua_sec_reject *rej, uint16_t scode, const char *warning)
+{
+    reject(rej, scode, warning);
+}
+
+void ua_sec_int_reject_body(const ua_sdp *offer, const ua_sdp *answer, const uint8_t *emsg, size_t elen,
+                            ua_sec_reject *rej)
+{
+    reject_body(offer, answer, emsg, elen, rej);
+}
+
+int ua_sec_int_error_no(const uint8_t *msg, size_t len)
+{
+    return error_no(msg, len);
+}
+
+int ua_sec_int_never_acceptable(int rc)
+{
+    return never_acceptable(rc);
+}
+
+int ua_sec_int_is_secure_proto(const char *proto)
+{
+    return is_secure_proto(proto);
 }

@@ -29,11 +29,14 @@
  * 3830 §6.1.1, which our media then uses). PSK and PKE offers ask for the
  * verification message (V), so every mode has an R_MESSAGE in the 200.
  *
- * Rekeying (re-INVITE, not implemented here yet): the mikey_ctx stays in
+ * Re-INVITEs (security_update.c, "Updates" below): the mikey_ctx stays in
  * the ua_sec after the call is set up; mikey_offer()/mikey_answer() on the
- * established context make/accept an update (RFC 3830 §4.5), and
- * install_srtp() in security.c, called again, adds the new master keys to
- * the running SRTP streams (mikey_srtp_add_key) instead of creating them.
+ * established context make/accept an update (RFC 3830 §4.5) carried in a
+ * re-INVITE, and the new master keys go to the running SRTP streams with
+ * mikey_srtp_add_key() (an MKI lets the receiver pick the key of each
+ * packet during the switch): rekeying, device mobility (the same keys,
+ * proven by the update) and session mobility (another device of the peer
+ * joins the CSB, ua_sec_export_csb() / ua_sec_cfg.join_file).
  */
 #ifndef MIKEY_UA_SECURITY_H
 #define MIKEY_UA_SECURITY_H
@@ -81,6 +84,8 @@ typedef struct ua_sec_cfg {
     const char *replay_file;  /**< persist the replay cache here; NULL: memory only */
     int km_media_level;       /**< 1: a=key-mgmt at media level; 0: session level (tshark decodes it there) */
     unsigned mki_len;         /**< KV = SPI with an MKI of this length (0: none) */
+    const char *join_file;    /**< session mobility: a CSB written by ua_sec_export_csb() that an
+                                   INVITE's update message may name (consumed when used) */
     int verbose;              /**< log the library's messages */
 } ua_sec_cfg;
 
@@ -109,6 +114,24 @@ typedef struct ua_sec_srtp_stats {
     const char *suite;          /**< e.g. "AES_CM_128_HMAC_SHA1_80", or "other" */
 } ua_sec_srtp_stats;
 
+/** SRTP packets per master key (per MKI), for the report. */
+typedef struct ua_sec_key_count {
+    char mki[12];               /**< hex */
+    uint64_t rtp_out, rtp_in;   /**< RTP packets protected / authenticated under it */
+} ua_sec_key_count;
+
+enum { UA_SEC_MAX_KEY_COUNTS = 8 };
+
+/** Updates of the CSB carried in re-INVITEs (RFC 3830 §4.5). */
+typedef struct ua_sec_update_stats {
+    unsigned sent, ok, refused;          /**< MIKEY initiator: update offers sent, completed, refused by the peer */
+    unsigned received, accepted, rejected; /**< responder: update offers received, accepted, refused by us */
+    unsigned generations;                /**< SRTP key sets installed (1 after the set-up; +1 per new keys) */
+    int joined;                          /**< session mobility: the CSB came from a transfer file */
+    size_t nkeys;
+    ua_sec_key_count keys[UA_SEC_MAX_KEY_COUNTS]; /**< with an MKI only */
+} ua_sec_update_stats;
+
 /** What the report says about key management. Strings live with the ua_sec. */
 typedef struct ua_sec_info {
     const char *mode;         /**< negotiated mode name, NULL if none */
@@ -121,6 +144,7 @@ typedef struct ua_sec_info {
     const char *error;        /**< what went wrong in key management, NULL if nothing */
     int have_srtp;
     ua_sec_srtp_stats srtp;
+    ua_sec_update_stats upd;
 } ua_sec_info;
 
 typedef struct ua_sec ua_sec;
@@ -192,5 +216,62 @@ int ua_sec_is_srtp(const ua_sec *s);
 void ua_sec_times_get(const ua_sec *s, ua_sec_times *t);
 void ua_sec_info_get(const ua_sec *s, ua_sec_info *info);
 void ua_sec_reject_clear(ua_sec_reject *r);
+
+/* ---------------------------------------------------------------------- */
+/* Updates in re-INVITEs (security_update.c)                               */
+/* ---------------------------------------------------------------------- */
+
+/** What an update offer is for. */
+typedef enum ua_sec_update_kind {
+    /** New key material (a new TGK, or new DH values): new SRTP master keys. */
+    UA_SEC_UPD_REKEY = 1,
+    /** Device mobility: prove the CSB without changing the keys. PSK and PKE
+     *  re-send the CSB's TGK (the same SRTP keys result); the DH modes have
+     *  no way to do that with the library's initiator and rekey instead. */
+    UA_SEC_UPD_SAME_KEYS = 2,
+    /** Session mobility: as SAME_KEYS, offered to another device of the
+     *  peer, whose SSRC is a placeholder again (RFC 3830 §6.1.1: the new
+     *  device fills in its own). */
+    UA_SEC_UPD_NEW_PEER = 3,
+} ua_sec_update_kind;
+
+const char *ua_sec_update_kind_name(ua_sec_update_kind k);
+
+/**
+ * MIKEY initiator of an established SRTP call: put an update I_MESSAGE
+ * (mikey_offer() on the established context: same CSB ID, new T, no RAND;
+ * RFC 3830 §4.5) into @p sdp, a re-offer the controller filled (the call's
+ * stream at index @p stream, the other m= lines refused with port 0).
+ * 0, or -1 with a message in @p err (e.g. a plain call, or we are the
+ * responder: only the initiator of a CSB can update it).
+ */
+int ua_sec_update_offer(ua_sec *s, ua_sdp *sdp, size_t stream, ua_sec_update_kind kind, char *err, size_t errlen);
+/** On the 2xx to that re-INVITE: check the R_MESSAGE and install the new
+ *  keys (receive and send). -1 with @p err: the call must end. */
+int ua_sec_update_finish(ua_sec *s, const ua_sdp *answer, size_t stream, char *err, size_t errlen);
+/** The update's re-INVITE was refused (@p body: the SDP with the MIKEY
+ *  Error, if any): the old keys stay; recorded for the report. */
+void ua_sec_update_refused(ua_sec *s, uint16_t scode, const uint8_t *body, size_t len);
+
+/**
+ * Responder: a re-offer of an established call; @p answer is the
+ * controller's answer template (our stream at @p stream). An RTP/SAVP
+ * stream with a MIKEY update: mikey_answer() on the established context,
+ * the R_MESSAGE into @p answer, the new receive key installed at once and
+ * the new send key kept for ua_sec_update_acked(). Without key-mgmt the
+ * keys stay, but only if the media does not move (@p moved: a new address
+ * or port must be proven by an authenticated update, thesis §15.2). -1:
+ * refuse with @p rej (488/606, the MIKEY Error in the body).
+ */
+int ua_sec_update_answer(ua_sec *s, const ua_sdp *offer, ua_sdp *answer, size_t stream, int moved,
+                         ua_sec_reject *rej);
+/** Responder: the ACK of our 200 arrived, the initiator has the new keys:
+ *  send under them from now on. */
+void ua_sec_update_acked(ua_sec *s);
+/** The peer's RTP SSRC the keys are for (after a session move, the new device's). */
+uint32_t ua_sec_peer_ssrc(const ua_sec *s);
+/** Session mobility, the device handing the session over: write the
+ *  established CSB (mikey_ctx_export(): secrets, mode 0600) to @p path. */
+int ua_sec_export_csb(const ua_sec *s, const char *path, char *err, size_t errlen);
 
 #endif

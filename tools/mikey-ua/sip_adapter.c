@@ -27,7 +27,7 @@
 
 enum { UA_MAX_TLS_NAMES = 16 };
 
-#define UA_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
+#define UA_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY\r\n"
 
 struct ua_sip {
     struct sip *sip;
@@ -84,6 +84,13 @@ struct ua_call {
     int close_by_peer;
     int close_err;
     char peer_req[16]; /* "BYE" / "CANCEL" received from the peer */
+    /* re-INVITE (see "re-INVITE and REFER" below) */
+    int reinv_pending;          /* ours is out: waiting for its final response */
+    uint32_t reoffer_cseq;      /* CSeq of the last peer re-INVITE we answered 2xx */
+    int reoffer_wait_ack;       /* ... and its ACK has not arrived yet */
+    int reoffer_decided;        /* UA_EV_REOFFER handler refused it (reply sent) */
+    const struct sip_msg *reoffer_msg; /* the re-INVITE being decided */
+    struct sip_request *refer_req;
 };
 
 static int g_ssl_ex_idx = -1;
@@ -137,6 +144,12 @@ const char *ua_ev_name(ua_ev_type t)
     case UA_EV_CLOSED: return "closed";
     case UA_EV_REGISTER_OK: return "register-ok";
     case UA_EV_REGISTER_FAILED: return "register-failed";
+    case UA_EV_REANSWERED: return "reanswered";
+    case UA_EV_REOFFER_FAILED: return "reoffer-failed";
+    case UA_EV_REOFFER_ACKED: return "reoffer-acked";
+    case UA_EV_REFER: return "refer";
+    case UA_EV_REFER_ANSWERED: return "refer-answered";
+    case UA_EV_NOTIFY: return "notify";
     }
     return "?";
 }
@@ -221,6 +234,8 @@ static void nodelay_all(void)
     closedir(d);
 }
 
+static void reinvite_failure_check(ua_sip *ua, const uint8_t *pkt, size_t len);
+
 static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src, const struct sa *dst,
                           const uint8_t *pkt, size_t len, void *arg)
 {
@@ -232,6 +247,8 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src, con
         (void)re_fprintf(stderr, "---- %s %s %J -> %J (%zu bytes)\n%b\n", tx ? "sent" : "received",
                          sip_transp_name(tp), src, dst, len, (const char *)pkt, len);
     }
+    if (ua && !tx)
+        reinvite_failure_check(ua, pkt, len);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -477,6 +494,7 @@ static void call_free(ua_call *c)
     c->sess = mem_deref(c->sess);
     c->inv = mem_deref(c->inv);
     c->reanswer = mem_deref(c->reanswer);
+    c->refer_req = mem_deref(c->refer_req); /* libre stops reporting on it */
     free(c->callid);
     free(c->peer);
     free(c);
@@ -538,9 +556,18 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg, void *a
     char rbuf[64], cbuf[64];
     int rc;
 
+    if (c->reanswer) {
+        /* Prepared by reoffer_check() when the re-INVITE went past the
+         * request listener that runs ahead of libre's session layer. */
+        *descp = c->reanswer;
+        c->reanswer = NULL;
+        return 0;
+    }
+    /* Not seen by that listener (not expected): ask the controller here;
+     * libre can only refuse with a bodiless 488. */
     ev_init(&ev, UA_EV_REOFFER, c);
     ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
-    c->reanswer = mem_deref(c->reanswer);
+    c->reoffer_msg = NULL;
     rc = emit(c->ua, &ev);
     if (rc || !c->reanswer)
         return rc ? rc : EPROTO; /* libre answers 488 */
@@ -556,6 +583,15 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
     char rbuf[64], cbuf[64];
 
     tls_expect_contact(c->ua, msg);
+    if (c->reinv_pending && c->state == CS_ESTABLISHED) {
+        /* libre calls the answer handler for the 2xx of our re-INVITE too
+         * (sipsess/modify.c), then ACKs it whatever we return. */
+        c->reinv_pending = 0;
+        ev_init(&ev, UA_EV_REANSWERED, c);
+        ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
+        (void)emit(c->ua, &ev);
+        return 0;
+    }
     ev_init(&ev, UA_EV_ANSWERED, c);
     ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
     c->state = CS_ANSWERED;
@@ -585,6 +621,8 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
     c->state = CS_ESTABLISHED;
     emit(c->ua, &ev);
 }
+
+static void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg);
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg)
 {
@@ -657,12 +695,21 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
  * handler (ECONNRESET, no message); noting the method here lets the CLOSED
  * event say which one ended the call.
  */
+static bool reoffer_check(ua_sip *ua, const struct sip_msg *msg);
+static void reoffer_ack_check(ua_sip *ua, const struct sip_msg *msg);
+
 static bool pre_request_handler(const struct sip_msg *msg, void *arg)
 {
     ua_sip *ua = arg;
     int bye = !pl_strcmp(&msg->met, "BYE");
     int cancel = !pl_strcmp(&msg->met, "CANCEL");
 
+    if (!pl_strcmp(&msg->met, "INVITE") && pl_isset(&msg->to.tag))
+        return reoffer_check(ua, msg);
+    if (!pl_strcmp(&msg->met, "ACK")) {
+        reoffer_ack_check(ua, msg);
+        return false;
+    }
     if (!bye && !cancel)
         return false;
     for (struct le *le = ua->calls.head; le; le = le->next) {
@@ -677,10 +724,14 @@ static bool pre_request_handler(const struct sip_msg *msg, void *arg)
 }
 
 /* Out-of-dialog requests libre's session layer did not take: OPTIONS. */
+static bool notify_handler(ua_sip *ua, const struct sip_msg *msg);
+
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
     ua_sip *ua = arg;
 
+    if (!pl_strcmp(&msg->met, "NOTIFY"))
+        return notify_handler(ua, msg);
     if (!pl_strcmp(&msg->met, "OPTIONS")) {
         (void)sip_treplyf(NULL, NULL, ua->sip, msg, false, 200, "OK",
                           UA_ALLOW "Accept: application/sdp\r\nContent-Length: 0\r\n\r\n");
@@ -1084,7 +1135,7 @@ int ua_call_dial(ua_sip *s, ua_call **out, const char *uri, ua_tp tp, const char
     c->state = CS_INVITING;
     e = sipsess_connect(&c->sess, s->sock, target, s->display, s->aor, s->cuser, s->obproxy ? routev : NULL,
                         s->obproxy ? 1 : 0, "application/sdp", desc, auth_handler, s, false, offer_handler,
-                        answer_handler, progress_handler, estab_handler, NULL, NULL, close_handler, c, UA_ALLOW);
+                        answer_handler, progress_handler, estab_handler, NULL, refer_handler, close_handler, c, UA_ALLOW);
     mem_deref(desc);
     free(target);
     nodelay_all();
@@ -1107,7 +1158,7 @@ int ua_call_accept(ua_call *c)
     ua = c->ua;
     c->decided = 1;
     e = sipsess_accept(&c->sess, ua->sock, c->inv, 180, "Ringing", ua->cuser, "application/sdp", NULL,
-                       auth_handler, ua, false, offer_handler, answer_handler, estab_handler, NULL, NULL,
+                       auth_handler, ua, false, offer_handler, answer_handler, estab_handler, NULL, refer_handler,
                        close_handler, c, UA_ALLOW);
     nodelay_all();
     if (e) {
@@ -1258,4 +1309,338 @@ const char *ua_call_peer(const ua_call *c)
 ua_tp ua_call_transport(const ua_call *c)
 {
     return c ? c->tp : UA_TP_UDP;
+}
+
+/* ---------------------------------------------------------------------- */
+/* re-INVITE and REFER (rekey, device and session mobility)                */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * libre 1.1 and re-INVITEs:
+ *  - sending: sipsess_modify() sends the re-INVITE and hands the 2xx to the
+ *    answer handler, then ACKs it; a failure response (488, 606...) is
+ *    handled inside libre without any callback (sipsess/modify.c). The SIP
+ *    trace hook sees every received message first, so the adapter decodes
+ *    responses there while one of ours is pending and reports the final
+ *    failure (UA_EV_REOFFER_FAILED).
+ *  - receiving: libre's session layer calls the offer handler and answers
+ *    a refusal with a bodiless 488 only. A request listener registered
+ *    ahead of the session layer (pre_request_handler) asks the controller
+ *    first: an accepted re-offer goes on to libre, which sends the 200 with
+ *    the prepared answer; a refused one is answered here with the status,
+ *    Warning and body the controller chose (e.g. 488 + the MIKEY Error,
+ *    RFC 4567 §4.1.1), and libre never sees it. Its ACK is noted the same
+ *    way (UA_EV_REOFFER_ACKED): libre does not report ACKs of re-INVITEs.
+ */
+
+static ua_call *call_by_callid(ua_sip *ua, const struct pl *callid)
+{
+    for (struct le *le = ua->calls.head; le; le = le->next) {
+        ua_call *c = le->data;
+        if (c->state != CS_CLOSED && c->callid && !pl_strcmp(callid, c->callid))
+            return c;
+    }
+    return NULL;
+}
+
+static void reinvite_failure_check(ua_sip *ua, const uint8_t *pkt, size_t len)
+{
+    struct mbuf *mb;
+    struct sip_msg *msg = NULL;
+    int pending = 0;
+
+    for (struct le *le = ua->calls.head; le && !pending; le = le->next)
+        pending = ((ua_call *)le->data)->reinv_pending;
+    if (!pending || len < 12 || memcmp(pkt, "SIP/2.0 ", 8) != 0)
+        return;
+    mb = mbuf_alloc(len);
+    if (!mb)
+        return;
+    if (mbuf_write_mem(mb, pkt, len) == 0) {
+        mb->pos = 0;
+        if (sip_msg_decode(&msg, mb) != 0)
+            msg = NULL;
+    }
+    /* Final failures only; libre retries after 401/407 (credentials), 491
+     * (glare, RFC 3261 §14.1) and 500 with Retry-After by itself. */
+    if (msg && !pl_strcmp(&msg->cseq.met, "INVITE") && msg->scode >= 300 && msg->scode != 401 &&
+        msg->scode != 407 && msg->scode != 491 && !(msg->scode == 500 && sip_msg_hdr(msg, SIP_HDR_RETRY_AFTER))) {
+        ua_call *c = call_by_callid(ua, &msg->callid);
+        if (c && c->reinv_pending && c->state == CS_ESTABLISHED) {
+            ua_event ev;
+            char rbuf[64], cbuf[64];
+            c->reinv_pending = 0;
+            ev_init(&ev, UA_EV_REOFFER_FAILED, c);
+            ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
+            emit(ua, &ev);
+        }
+    }
+    mem_deref(msg);
+    mem_deref(mb);
+}
+
+static bool reoffer_check(ua_sip *ua, const struct sip_msg *msg)
+{
+    ua_call *c = call_by_callid(ua, &msg->callid);
+    ua_event ev;
+    char rbuf[64], cbuf[64];
+    int rc;
+
+    /* Anything but an established call: libre's session layer answers
+     * (481, 500 Retry-After, ...). */
+    if (!c || c->state != CS_ESTABLISHED || !c->sess || c->hangup_req)
+        return false;
+    if (c->reoffer_cseq && msg->cseq.num == c->reoffer_cseq)
+        return true; /* a retransmission of the one we accepted: libre retransmits its 200 */
+    if (c->reinv_pending) {
+        /* RFC 3261 §14.2: an INVITE while ours is pending gets 491. */
+        (void)sip_treply(NULL, ua->sip, msg, 491, "Request Pending");
+        return true;
+    }
+    tls_expect_contact(ua, msg);
+    c->reanswer = mem_deref(c->reanswer);
+    c->reoffer_decided = 0;
+    c->reoffer_msg = msg;
+    ev_init(&ev, UA_EV_REOFFER, c);
+    ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
+    rc = emit(ua, &ev);
+    c->reoffer_msg = NULL;
+    if (c->reoffer_decided) {
+        c->reanswer = mem_deref(c->reanswer);
+        return true;
+    }
+    if (rc || !c->reanswer) {
+        c->reanswer = mem_deref(c->reanswer);
+        (void)sip_treply(NULL, ua->sip, msg, 488, "Not Acceptable Here");
+        nodelay_all();
+        return true;
+    }
+    c->reoffer_cseq = msg->cseq.num;
+    c->reoffer_wait_ack = 1;
+    return false; /* libre's target refresh: dialog update, 200 with c->reanswer */
+}
+
+static void reoffer_ack_check(ua_sip *ua, const struct sip_msg *msg)
+{
+    ua_call *c = call_by_callid(ua, &msg->callid);
+    ua_event ev;
+
+    if (!c || !c->reoffer_wait_ack || msg->cseq.num != c->reoffer_cseq)
+        return;
+    c->reoffer_wait_ack = 0;
+    ev_init(&ev, UA_EV_REOFFER_ACKED, c);
+    emit(ua, &ev);
+}
+
+int ua_call_reject_reoffer(ua_call *c, uint16_t scode, const char *reason, const char *warning, const char *ctype,
+                           const uint8_t *body, size_t body_len)
+{
+    char whdr[256];
+    int e;
+
+    if (!c || !c->reoffer_msg || scode < 300 || c->reoffer_decided)
+        return EINVAL;
+    if (!reason)
+        reason = "Not Acceptable Here";
+    whdr[0] = '\0';
+    if (warning) {
+        /* RFC 3261 §20.43, as ua_call_reject_warn(). */
+        size_t n = (size_t)snprintf(whdr, sizeof(whdr), "Warning: 399 mikey-ua \"");
+        for (const char *p = warning; *p && n + 4 < sizeof(whdr); p++)
+            whdr[n++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') ? *p : '?';
+        snprintf(whdr + n, sizeof(whdr) - n, "\"\r\n");
+    }
+    if (body && body_len)
+        e = sip_treplyf(NULL, NULL, c->ua->sip, c->reoffer_msg, false, scode, reason,
+                        "%sContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%b", whdr, ctype ? ctype : "application/sdp",
+                        body_len, (const char *)body, body_len);
+    else
+        e = sip_treplyf(NULL, NULL, c->ua->sip, c->reoffer_msg, false, scode, reason,
+                        "%sContent-Length: 0\r\n\r\n", whdr);
+    nodelay_all();
+    c->reoffer_decided = 1;
+    return e;
+}
+
+int ua_call_reinvite(ua_call *c, const char *sdp, size_t sdp_len)
+{
+    struct mbuf *desc;
+    int e;
+
+    if (!c || !c->sess || c->state != CS_ESTABLISHED || c->hangup_req)
+        return EINVAL;
+    if (c->reinv_pending)
+        return EBUSY;
+    desc = body_mbuf(sdp, sdp_len);
+    if (!desc)
+        return ENOMEM;
+    e = sipsess_modify(c->sess, desc);
+    mem_deref(desc);
+    nodelay_all();
+    if (!e)
+        c->reinv_pending = 1;
+    return e;
+}
+
+/* Contact of in-dialog requests we send ourselves (REFER, NOTIFY), as
+ * libre's sipsess does for its own: the address the request leaves from. */
+static int contact_send_handler(enum sip_transp tp, const struct sa *src, const struct sa *dst, struct mbuf *mb,
+                                void *arg)
+{
+    ua_sip *ua = arg;
+    struct sip_contact contact;
+
+    (void)dst;
+    sip_contact_set(&contact, ua->cuser, src, tp);
+    return mbuf_printf(mb, "%H", sip_contact_print, &contact);
+}
+
+static void refer_resp_handler(int err, const struct sip_msg *msg, void *arg)
+{
+    ua_call *c = arg;
+    ua_event ev;
+    char rbuf[64], cbuf[64];
+
+    if (msg && msg->scode < 200)
+        return;
+    ev_init(&ev, UA_EV_REFER_ANSWERED, c);
+    ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
+    ev.err = err;
+    if (!msg) {
+        (void)re_snprintf(rbuf, sizeof(rbuf), "%m", err);
+        ev.reason = rbuf;
+    }
+    emit(c->ua, &ev);
+}
+
+int ua_call_refer(ua_call *c, const char *target)
+{
+    int e;
+
+    if (!c || !c->sess || c->state != CS_ESTABLISHED || c->hangup_req || !target)
+        return EINVAL;
+    if (c->refer_req)
+        return EBUSY;
+    /* RFC 3515 §2.1: exactly one Refer-To; Referred-By (RFC 3892) names us. */
+    e = sip_drequestf(&c->refer_req, c->ua->sip, true, "REFER", sipsess_dialog(c->sess), 0, NULL,
+                      contact_send_handler, refer_resp_handler, c,
+                      "Refer-To: <%s>\r\nReferred-By: <%s>\r\nContent-Length: 0\r\n\r\n", target, c->ua->aor);
+    nodelay_all();
+    return e;
+}
+
+static void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+    ua_call *c = arg;
+    const struct sip_hdr *hdr = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+    struct sip_addr addr;
+    ua_event ev;
+    char rbuf[64], cbuf[64];
+    char *uri;
+
+    if (!hdr || sip_addr_decode(&addr, &hdr->val) != 0 || !(uri = pl_xstrdup(&addr.auri))) {
+        (void)sip_treply(NULL, sip, msg, 400, "Bad Refer-To");
+        return;
+    }
+    if (c->state != CS_ESTABLISHED || c->hangup_req) {
+        (void)sip_treply(NULL, sip, msg, 603, "Declined");
+        free(uri);
+        return;
+    }
+    /* RFC 3515 §2.4.2: 202 Accepted, the outcome follows in NOTIFYs. */
+    (void)sip_treplyf(NULL, NULL, sip, msg, false, 202, "Accepted", "Content-Length: 0\r\n\r\n");
+    nodelay_all();
+    ev_init(&ev, UA_EV_REFER, c);
+    ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
+    ev.refer_to = uri;
+    emit(c->ua, &ev);
+    free(uri);
+}
+
+int ua_call_notify(ua_call *c, uint16_t scode, const char *reason, int final)
+{
+    char frag[96];
+    int n, e;
+
+    if (!c || !c->sess || c->state == CS_CLOSED)
+        return EINVAL;
+    /* RFC 3515 §2.4.4-2.4.5: Event: refer, a message/sipfrag body with the
+     * status line of the new call; the last one terminates the implicit
+     * subscription. Fire and forget: libre keeps the transaction. */
+    n = snprintf(frag, sizeof(frag), "SIP/2.0 %u %s\r\n", scode, reason ? reason : "");
+    if (n < 0 || (size_t)n >= sizeof(frag))
+        return EINVAL;
+    e = sip_drequestf(NULL, c->ua->sip, true, "NOTIFY", sipsess_dialog(c->sess), 0, NULL, contact_send_handler, NULL,
+                      c->ua,
+                      "Event: refer\r\nSubscription-State: %s\r\nContent-Type: message/sipfrag;version=2.0\r\n"
+                      "Content-Length: %d\r\n\r\n%s",
+                      final ? "terminated;reason=noresource" : "active;expires=60", n, frag);
+    nodelay_all();
+    return e;
+}
+
+/* Case-insensitive prefix test of a header value (libre 1.1 has no pl_strncasecmp). */
+static int pl_prefix(const struct pl *pl, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    struct pl head;
+
+    if (!pl || pl->l < n)
+        return 0;
+    head.p = pl->p;
+    head.l = n;
+    return pl_strcasecmp(&head, prefix) == 0;
+}
+
+static bool notify_handler(ua_sip *ua, const struct sip_msg *msg)
+{
+    ua_call *c = call_by_callid(ua, &msg->callid);
+    const struct sip_hdr *ss = sip_msg_hdr(msg, SIP_HDR_SUBSCRIPTION_STATE);
+    const struct sip_hdr *evh = sip_msg_hdr(msg, SIP_HDR_EVENT);
+    struct pl ver, code, reason;
+    char rbuf[64];
+    ua_event ev;
+
+    if (!c) {
+        (void)sip_treply(NULL, ua->sip, msg, 481, "Subscription Does Not Exist");
+        return true;
+    }
+    if (!evh || !pl_prefix(&evh->val, "refer")) {
+        (void)sip_treply(NULL, ua->sip, msg, 489, "Bad Event");
+        return true;
+    }
+    (void)sip_treply(NULL, ua->sip, msg, 200, "OK");
+    nodelay_all();
+    ev_init(&ev, UA_EV_NOTIFY, c);
+    if (msg->mb && re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+                            "SIP/[0-9.]+ [0-9]+ [^\r\n]*", &ver, &code, &reason) == 0) {
+        ev.scode = (uint16_t)pl_u32(&code);
+        (void)pl_strcpy(&reason, rbuf, sizeof(rbuf));
+        ev.reason = rbuf;
+    }
+    ev.err = ss && pl_prefix(&ss->val, "terminated");
+    emit(ua, &ev);
+    return true;
+}
+
+int ua_sip_move(ua_sip *s, const char *laddr, uint16_t port, char *err, size_t errlen)
+{
+    int e;
+
+    if (!s || !laddr || s->closing) {
+        snprintf(err, errlen, "cannot move now");
+        return EINVAL;
+    }
+    /* The old sockets go (and with them TCP/TLS connections): the device
+     * left that address. */
+    sip_transp_flush(s->sip);
+    for (int tp = UA_TP_UDP; tp <= UA_TP_TLS; tp++) {
+        if (!(s->transports & UA_TP_BIT(tp)))
+            continue;
+        e = add_transport(s, (ua_tp)tp, laddr, port, err, errlen);
+        if (e)
+            return e;
+    }
+    nodelay_all();
+    return 0;
 }

@@ -82,6 +82,25 @@ typedef enum ua_ev_type {
     /** REGISTER succeeded (scode 200) or failed (scode/err). */
     UA_EV_REGISTER_OK,
     UA_EV_REGISTER_FAILED,
+    /* ---- re-INVITE and REFER (rekey, device and session mobility) ---- */
+    /** Our re-INVITE (ua_call_reinvite()) got a 2xx: body is the answer.
+     *  libre sends the ACK after the handler returns (its return value is
+     *  not used: end the call with ua_call_hangup() if the answer is bad). */
+    UA_EV_REANSWERED,
+    /** Our re-INVITE got a final failure (scode >= 300, body: e.g. the
+     *  MIKEY Error in SDP). The session and its old state go on. */
+    UA_EV_REOFFER_FAILED,
+    /** The ACK of our 200 to the peer's re-INVITE arrived. */
+    UA_EV_REOFFER_ACKED,
+    /** In-dialog REFER (RFC 3515), already answered 202 Accepted: refer_to
+     *  is the Refer-To URI. Report progress with ua_call_notify(). */
+    UA_EV_REFER,
+    /** The final response to our REFER (scode; 202: accepted). */
+    UA_EV_REFER_ANSWERED,
+    /** A NOTIFY of our REFER's implicit subscription: scode/reason from its
+     *  message/sipfrag body ("SIP/2.0 200 OK"); err = 1 when the
+     *  subscription is terminated (final). */
+    UA_EV_NOTIFY,
 } ua_ev_type;
 
 const char *ua_ev_name(ua_ev_type t);
@@ -99,6 +118,7 @@ typedef struct ua_event {
     int err;                /**< errno-style error from the stack (0: none) */
     int by_peer;            /**< CLOSED: 1 if the peer (or the network) ended the call */
     const char *detail;     /**< CLOSED: extra cause, e.g. a TLS verification failure; may be NULL */
+    const char *refer_to;   /**< REFER: the Refer-To URI */
 } ua_event;
 
 /** The event handler. Its return value matters only for UA_EV_ANSWERED
@@ -166,6 +186,35 @@ int ua_call_reject_warn(ua_call *c, uint16_t scode, const char *reason, const ch
                         const uint8_t *body, size_t body_len);
 /** Inside UA_EV_REOFFER: the SDP answer to send in the 200. */
 int ua_call_set_reoffer_answer(ua_call *c, const char *sdp, size_t sdp_len);
+/**
+ * Inside UA_EV_REOFFER: refuse the re-INVITE with @p scode (e.g. 488, or
+ * 606), a Warning 399 and an optional body (the MIKEY Error message in
+ * SDP, RFC 4567 §4.1.1). The call goes on unchanged. (libre 1.1's own
+ * re-INVITE refusal is a bodiless 488: the adapter answers re-INVITEs from
+ * a request listener ahead of libre's session layer to do better.)
+ */
+int ua_call_reject_reoffer(ua_call *c, uint16_t scode, const char *reason, const char *warning, const char *ctype,
+                           const uint8_t *body, size_t body_len);
+/**
+ * Established call: send a re-INVITE with @p sdp as the new offer (libre
+ * sipsess_modify()). Outcome: UA_EV_REANSWERED or UA_EV_REOFFER_FAILED.
+ * EBUSY while one is pending.
+ */
+int ua_call_reinvite(ua_call *c, const char *sdp, size_t sdp_len);
+/** Established call: send REFER with Refer-To: <@p target> (RFC 3515).
+ *  Outcome: UA_EV_REFER_ANSWERED, then UA_EV_NOTIFY events. */
+int ua_call_refer(ua_call *c, const char *target);
+/** After UA_EV_REFER: NOTIFY the referrer with the sipfrag "SIP/2.0
+ *  @p scode @p reason"; @p final terminates the subscription. */
+int ua_call_notify(ua_call *c, uint16_t scode, const char *reason, int final);
+/**
+ * Device mobility: move every SIP transport to @p laddr (port @p port, 0:
+ * ephemeral). Established dialogs go on: their next request (a re-INVITE
+ * from ua_call_reinvite()) leaves from the new address and carries it in
+ * Via and Contact, so the peer's dialog takes the new remote target
+ * (RFC 3261 §12.2.2). Requests to the old address are no longer received.
+ */
+int ua_sip_move(ua_sip *s, const char *laddr, uint16_t port, char *err, size_t errlen);
 /**
  * End the call from our side: CANCEL (caller, not answered yet), 486/603
  * rejection (callee, not answered yet) or BYE (established). A UA_EV_CLOSED
