@@ -8,8 +8,9 @@
  * per inkey block (RFC 2104 §4: the pads are hashed once) and reuses the
  * contexts for all the blocks of a PRF and for the three PRFs of
  * mk_derive_msg_keys (mikey bench: the PRF is most of the cost of the PSK
- * and MIKEY-NULL exchanges). Same output, tested against the RFC 3830
- * vectors and the per-MAC path (tests/unit/crypto/prf_test.c).
+ * and MIKEY-NULL exchanges). Same output: tests/unit/crypto/prf_test.c
+ * checks it against independent vectors, tests/scripts/
+ * prf_openssl_oracle.sh against OpenSSL's TLS1-PRF.
  */
 #include "crypto/crypto.h"
 #include "crypto/ossl_int.h"
