@@ -84,6 +84,7 @@ typedef struct call_ctx {
     struct call_ctx *xfer_leg;  /* REFER recipient: the call made for it */
     struct call_ctx *xfer_from; /* that call: the one whose session it takes over */
     int borrowed;               /* sec and media still belong to xfer_from */
+    int xfer_leg_call;          /* this call was made for a REFER */
     int transferred;            /* our session went on in xfer_leg */
     char refer_to[256];
     const char *transfer_role;
@@ -304,8 +305,8 @@ static void report(call_ctx *c, const ua_event *ev)
      * any call failed (refusals and cancellations are normal outcomes). */
     if (!strcmp(result, "ok"))
         a->calls_ok++;
-    else if (a->mode == MODE_CALL || !strcmp(result, "failed"))
-        a->failed = 1;
+    else if ((a->mode == MODE_CALL && !c->xfer_leg_call) || !strcmp(result, "failed"))
+        a->failed = 1; /* a refused transfer leg is the REFER's outcome (reported), not a failed call */
     if (ev->scode)
         fprintf(stderr, "mikey-ua: call %s: %u %s\n", result, ev->scode, ev->reason ? ev->reason : "");
     else
@@ -967,6 +968,7 @@ static void on_refer(call_ctx *c, const ua_event *ev)
     x->xfer_from = c;
     c->xfer_leg = x;
     x->borrowed = 1;
+    x->xfer_leg_call = 1;
     x->sec = c->sec;
     x->media = c->media;
     x->pt = c->pt;
@@ -999,6 +1001,7 @@ static void on_refer(call_ctx *c, const ua_event *ev)
         }
     }
     snprintf(c->transfer_call, sizeof(c->transfer_call), "%s", ua_call_id(x->call));
+    ua_media_hold_new_source(c->media, 1); /* the new device may send before its 200 is here */
     (void)ua_call_notify(c->call, 100, "Trying", 0);
     fprintf(stderr, "mikey-ua: transfer: calling %s%s\n", c->refer_to, srtp ? " with a MIKEY update of the CSB" : "");
     if (a->o.timeout > 0)
@@ -1068,6 +1071,7 @@ static void xfer_leg_failed(call_ctx *c, const ua_event *ev)
     if (c->sec)
         ua_sec_update_refused(c->sec, ev->scode,
                               ev->ctype && !strcmp(ev->ctype, "application/sdp") ? ev->body : NULL, ev->body_len);
+    ua_media_hold_new_source(c->media, 0);
     if (from) {
         from->transfer_status = sc;
         (void)ua_call_notify(from->call, sc, ev->scode >= 300 ? ev->reason : "Server Internal Error", 1);

@@ -77,6 +77,7 @@ struct ua_media {
     queued *q;
     size_t nq;
     int await_source;       /* ua_media_set_remote(new_source): the next new SSRC is the peer */
+    int hold_source;        /* ua_media_hold_new_source(): queue packets of other SSRCs */
     int64_t lost_prev;      /* loss counted for earlier sources */
     ua_media_stats st;
 };
@@ -500,6 +501,17 @@ static void media_rtp_recv(const struct sa *src, struct mbuf *mb, void *arg)
         m->nq++;
         return;
     }
+    if (m->hold_source && m->have_remote && len >= RTP_HDR && get32(mbuf_buf(mb) + 8) != m->rssrc) {
+        /* The device taking the session over, before its keys are here. */
+        if (m->nq == PRESTART_MAX) {
+            m->st.rtp_queued_dropped++;
+            return;
+        }
+        m->q[m->nq].len = len;
+        memcpy(m->q[m->nq].buf, mbuf_buf(mb), len);
+        m->nq++;
+        return;
+    }
     {
         uint8_t pkt[PKT_CAP];
         memcpy(pkt, mbuf_buf(mb), len);
@@ -708,9 +720,25 @@ int ua_media_set_remote(ua_media *m, const char *raddr, uint16_t rport, int new_
     m->raddr = sa;
     m->raddr_rtcp = sa;
     sa_set_port(&m->raddr_rtcp, (uint16_t)(rport + 1));
-    if (new_source)
+    if (new_source) {
         m->await_source = 1;
+        m->hold_source = 0;
+        for (size_t i = 0; i < m->nq; i++)
+            rtp_process(m, m->q[i].buf, m->q[i].len);
+        m->nq = 0;
+    }
     return 0;
+}
+
+void ua_media_hold_new_source(ua_media *m, int on)
+{
+    if (!m || !m->running)
+        return;
+    m->hold_source = on;
+    if (!on) {
+        m->st.rtp_foreign_ssrc += m->nq;
+        m->nq = 0;
+    }
 }
 
 static void media_rtp_recv_old(const struct sa *src, struct mbuf *mb, void *arg)

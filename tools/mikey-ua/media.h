@@ -117,6 +117,15 @@ void ua_media_free(ua_media *m);
 int ua_media_set_remote(ua_media *m, const char *raddr, uint16_t rport, int new_source);
 
 /**
+ * Session mobility, while another device is being called to take the
+ * session over: packets from an SSRC other than the peer's are held (up to
+ * 64), not processed, since the new device may start sending before its
+ * 200 OK (and its keys) reach us. ua_media_set_remote(new_source = 1)
+ * processes them; @p on = 0 drops them (counted as foreign).
+ */
+void ua_media_hold_new_source(ua_media *m, int on);
+
+/**
  * We moved (device mobility): bind a new RTP/RTCP pair on @p laddr (@p port,
  * 0: a free even pair) and send from it at once. The old pair keeps
  * receiving (make before break) until ua_media_close_old(), so packets the
