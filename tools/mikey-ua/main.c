@@ -1111,6 +1111,33 @@ static void maybe_finish(app *a)
     }
 }
 
+/* A provisional response with an SDP answer (early media, RFC 3261
+ * §13.2.1) that shows the callee will not key SRTP with MIKEY: under
+ * `required` the call cannot succeed, so CANCEL it now instead of waiting
+ * for a 200 we would have to end with ACK + BYE. */
+static void check_early_answer(call_ctx *c, const ua_event *ev)
+{
+    ua_sdp early;
+    char err[128];
+    const ua_sdp_stream *m;
+
+    if (c->callee || c->borrowed || c->a->policy != UA_SEC_REQUIRED || c->error[0] || !ev->body || !ev->body_len ||
+        !ev->ctype || strcmp(ev->ctype, "application/sdp"))
+        return;
+    if (ua_sdp_parse((const char *)ev->body, ev->body_len, &early, err, sizeof(err)))
+        return; /* not an answer we can read: the 200 decides */
+    m = early.nstreams ? &early.streams[0] : NULL;
+    if (!m || m->port == 0 || (strcmp(m->proto, "RTP/SAVP") && strcmp(m->proto, "RTP/SAVPF")) || !m->km_len) {
+        snprintf(c->error, sizeof(c->error),
+                 "the callee's early answer (%u) accepts no SRTP stream keyed by MIKEY and our policy is required: "
+                 "cancelled",
+                 ev->scode);
+        fprintf(stderr, "mikey-ua: %s\n", c->error);
+        ua_call_hangup(c->call);
+    }
+    ua_sdp_clear(&early);
+}
+
 static int on_event(const ua_event *ev, void *arg)
 {
     app *a = arg;
@@ -1127,6 +1154,8 @@ static int on_event(const ua_event *ev, void *arg)
             c->t_ringing = ev->t_us;
             fprintf(stderr, "mikey-ua: ringing (%u %s)\n", ev->scode, ev->reason);
         }
+        if (c)
+            check_early_answer(c, ev);
         return 0;
     case UA_EV_ANSWERED:
         return c ? on_answered(c, ev) : -1;
