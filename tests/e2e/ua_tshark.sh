@@ -10,7 +10,10 @@
 # + RTP/AVP), an offer with the key-mgmt attribute at media level
 # (--km-level media), a wrong PSK (488 with the MIKEY Error) and a mode
 # the callee refuses (606 with the Error), plus one plain call as a
-# control. Checked:
+# control; and re-INVITEs: a rekey (--rekey-after, 1-byte MKI: the update
+# in the re-INVITE, the R_MESSAGE in its 200) and a forged re-INVITE in a
+# secured call that replays the call's I_MESSAGE (refused with 488 and the
+# MIKEY Error, Invalid TS, in its SDP). Checked:
 #  1. every MIKEY message the two UAs put into SIP (taken from their own
 #     SIP traces, -v) is in the capture; the frames that carry them have no
 #     "Malformed" and no expert info of severity warning or error;
@@ -22,11 +25,15 @@
 #     packet to port 2269 (INTEROP.md's method): complete chain (Next
 #     payload 0, or a final SIGN), no Malformed, no warning;
 #  4. the data types seen cover PSK, PKE, DH, DH-HMAC and RSA-R
-#     init/response and Error;
+#     init/response and Error; the re-INVITE's update, its 200's response
+#     and the refused re-INVITE's 488 with the Error are among the messages
+#     tshark decoded inside SIP;
 #  5. media: no SRTP payload on the wire equals a plaintext G.711 frame of
 #     the tone sent, and every packet carries the 10-byte tag; in the plain
 #     control call the payloads ARE the plaintext frames (so this check can
-#     fail).
+#     fail). The rekey call's SRTP packets carry MKI 01 until the
+#     re-INVITE's 200 and MKI 02 after, in capture order: the key switch
+#     seen on the wire.
 #
 # Needs root (live capture on lo), tshark, text2pcap, python3, openssl.
 set -u
@@ -63,8 +70,8 @@ BOB_SEC=(--aor sip:bob@b.test --psk-file ab.psk --key bob.key --cert bob.pem --c
 ALICE_SEC=(--aor sip:alice@a.test --psk-file ab.psk --key alice.key --cert alice.pem --ca mca.pem --peer-cert bob.pem
            --peer-id sip:bob@b.test)
 
-# All ports of the test in [B, B+199]: SIP of the callees B, B+2, B+4;
-# their RTP B+10.. ; callers' SIP B+20+2k, RTP B+100+2k.
+# All ports of the test in [B, B+199]: SIP of the callees B, B+2, B+4, B+6;
+# their RTP B+10.. ; callers' SIP B+20+2k, RTP B+100+2k; a forger B+190.
 B=$(( (RANDOM % 200) * 200 + 20000 ))
 tshark -i lo -f "portrange $B-$((B + 199))" -w cap.pcapng -a duration:120 -q > tshark.log 2>&1 &
 TSHARK_PID=$!
@@ -121,6 +128,62 @@ start_callee refuse606 $((B + 4)) $((B + 14)) --max-calls 1 --security required 
 call refuse606 $((B + 4)) udp 1 --security required --mode dh "${ALICE_SEC[@]}" --duration 1
 wait "$CALLEE_PID"
 
+# re-INVITEs: a rekey, then a forged re-INVITE replaying the call's offer.
+start_callee reneg $((B + 6)) $((B + 16)) --max-calls 2 --security required "${BOB_SEC[@]}" --tone 1000
+RENEG_PID=$CALLEE_PID
+call rekey $((B + 6)) udp 0 --security required --mode psk "${ALICE_SEC[@]}" --mki-len 1 --rekey-after 0.8 --duration 2
+k=$((k + 1))
+timeout $T "$UA" call "sip:bob@127.0.0.1:$((B + 6))" --local 127.0.0.1:$((B + 20 + 2 * k)) \
+    --rtp-port $((B + 100 + 2 * k)) --timeout 10 --linger 500 --verbose --json forged.caller.json --security required \
+    --mode psk "${ALICE_SEC[@]}" --duration 2.5 > /dev/null 2> forged.caller.log < /dev/null &
+FORGED_PID=$!
+PIDS+=("$FORGED_PID")
+echo "forged $((B + 100 + 2 * k))" >> calls.txt
+python3 - "$((B + 190))" > forged.log 2>&1 <<'EOF'
+# The dialog from the caller's trace; a re-INVITE in it replaying the
+# call's own I_MESSAGE (valid MAC, seen before): 488 with the Error.
+import re, socket, sys, time
+end = time.time() + 15
+while time.time() < end and "call established" not in open("forged.caller.log").read():
+    time.sleep(0.05)
+time.sleep(0.3)
+log = open("forged.caller.log").read()
+msgs = [m.group(1).replace("\r\n", "\n") for m in
+        re.finditer(r"^---- \w+ [^\n]*\n(.*?)(?=\n---- |\nmikey-ua: |\Z)", log, re.S | re.M)]
+inv = [m for m in msgs if m.startswith("INVITE ")][0]
+ok = [m for m in msgs if m.startswith("SIP/2.0 200") and re.search(r"^CSeq: \d+ INVITE", m, re.M)][0]
+h = lambda m, n: re.search(r"^" + n + r": (.*)$", m, re.M).group(1)
+km = re.search(r"^a=key-mgmt:mikey (\S+)", inv, re.M).group(1)
+target = re.search(r"<(sip:[^>]+)>", h(ok, "Contact")).group(1)
+host, port = re.search(r"@([\d.]+):(\d+)", target).groups()
+n = int(h(inv, "CSeq").split()[0]) + 50
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(5)
+lp = s.getsockname()[1]
+body = ("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\na=key-mgmt:mikey %s\r\n"
+        "m=audio %d RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n" % (km, lp + 2))
+via = f"SIP/2.0/UDP 127.0.0.1:{lp};branch=z9hG4bK-tshark-forged;rport"
+common = f"From: {h(ok, 'From')}\r\nTo: {h(ok, 'To')}\r\nCall-ID: {h(ok, 'Call-ID')}\r\n"
+s.sendto((f"INVITE {target} SIP/2.0\r\nVia: {via}\r\nMax-Forwards: 70\r\n{common}CSeq: {n} INVITE\r\n"
+          f"Contact: <sip:alice@127.0.0.1:{lp}>\r\nContent-Type: application/sdp\r\n"
+          f"Content-Length: {len(body)}\r\n\r\n{body}").encode(), (host, int(port)))
+while True:
+    r = s.recv(65535).decode(errors="replace")
+    if int(r.split()[1]) >= 200:
+        break
+s.sendto((f"ACK {target} SIP/2.0\r\nVia: {via}\r\nMax-Forwards: 70\r\n{common}CSeq: {n} ACK\r\n"
+          "Content-Length: 0\r\n\r\n").encode(), (host, int(port)))
+print("forged re-INVITE ->", r.split("\r\n")[0], "with MIKEY" if "a=key-mgmt:mikey" in r else "without MIKEY")
+sys.exit(0 if r.startswith("SIP/2.0 488") and "a=key-mgmt:mikey" in r else 1)
+EOF
+FORGER_RC=$?
+wait "$FORGED_PID"; FORGED_RC=$?
+wait "$RENEG_PID"
+cat forged.log
+[ "$FORGER_RC" -eq 0 ] && [ "$FORGED_RC" -eq 0 ] ||
+    { tail -30 forged.caller.log reneg.callee.log >&2; fail "forged re-INVITE: $FORGER_RC/$FORGED_RC"; }
+
 sleep 0.5
 kill -INT "$TSHARK_PID" 2>/dev/null
 wait "$TSHARK_PID" 2>/dev/null
@@ -156,9 +219,20 @@ for name, _ in calls:
             continue
         for m in re.finditer(r"^---- sent [^\n]*\n(.*?)(?=\n---- |\nmikey-ua: |\Z)", log, re.S | re.M):
             note(name, m.group(1))
-main = open("main.callee.log").read()   # the callee of the first eight calls
-for m in re.finditer(r"^---- sent [^\n]*\n(.*?)(?=\n---- |\nmikey-ua: |\Z)", main, re.S | re.M):
-    note("main", m.group(1))
+for cl in ("main", "reneg"):   # the callees of several calls
+    log = open(f"{cl}.callee.log").read()
+    for m in re.finditer(r"^---- sent [^\n]*\n(.*?)(?=\n---- |\nmikey-ua: |\Z)", log, re.S | re.M):
+        note(cl, m.group(1))
+# The re-INVITE messages: the rekey's update and its 200, the forged one's 488.
+reinv = {}
+for cl, role, key, pat in (("rekey", "caller", "update", r"^INVITE [^\n]*\n(?:[^\n]+\n)*?To:[^\n]*;tag="),
+                           ("reneg", "callee", "200", r"^SIP/2\.0 200 "),
+                           ("reneg", "callee", "488", r"^SIP/2\.0 488 ")):
+    log = open(f"{cl}.{role}.log").read()
+    for m in re.finditer(r"^---- sent [^\n]*\n(.*?)(?=\n---- |\nmikey-ua: |\Z)", log, re.S | re.M):
+        if re.search(pat, m.group(1)):
+            for km in re.finditer(r"^a=key-mgmt:mikey (\S+)", m.group(1), re.M):
+                reinv.setdefault(key, []).append(base64.b64decode(km.group(1)).hex())
 if len(sent) < 12:
     errors.append(f"only {len(sent)} MIKEY messages in the SIP traces")
 
@@ -209,6 +283,13 @@ for b64, (name, first, session) in sent.items():
         media_level += 1
 if media_level < 2:   # the media-level offer and its answer
     errors.append("no media-level MIKEY message seen (--km-level media)")
+# the rekey's update, the R_MESSAGEs of the reneg callee's 200s (two calls
+# and the rekey), the forged re-INVITE's 488 with the Error
+for key, n in (("update", 1), ("200", 3), ("488", 1)):
+    got = reinv.get(key, [])
+    if len(got) != n or not all(seen.get(h) for h in got):
+        errors.append(f"re-INVITE {key}: {len(got)} MIKEY messages (expected {n}), decoded inside SIP by tshark: "
+                      f"{[bool(seen.get(h)) for h in got]}")
 
 # ---- every MIKEY message on its own, UDP port 2269
 dump = []
@@ -266,6 +347,16 @@ for name, port in calls:
         errors.append(f"{name}: only {len(rtp)} RTP packets from port {port} captured")
         continue
     plain = sum(1 for p in rtp if p[12:172] in frames)
+    if name == "rekey":
+        # 1-byte MKI before the 10-byte tag (RFC 3711 §3.1): 01 then 02.
+        mkis = [p[-11] for p in rtp]
+        n1 = mkis.count(1)
+        if any(len(p) != 183 for p in rtp) or plain or mkis != [1] * n1 + [2] * (len(mkis) - n1) or \
+           not 0 < n1 < len(mkis):
+            errors.append(f"rekey: MKIs on the wire {mkis}")
+        else:
+            print(f"rekey: {n1} SRTP packets under MKI 01, then {len(mkis) - n1} under MKI 02")
+        continue
     if name == "plain":
         if plain != len(rtp) or any(len(p) != 172 for p in rtp):
             errors.append(f"plain: {plain} of {len(rtp)} payloads are the plaintext tone (control)")
