@@ -241,9 +241,11 @@ typedef struct mikey_neg_offered {
      *  once (an unrecognised SP is left out), followed by those of SP payloads
      *  no crypto session uses (alternatives), in payload order. */
     uint8_t suites[MIKEY_NEG_MAX_SUITES];
+    uint8_t policy_nos[MIKEY_NEG_MAX_SUITES]; /**< the SP Policy no of each entry of @c suites */
     size_t nsuites;
     /** Suite every crypto session uses, 0 if they differ or one is unrecognised. */
     unsigned mapped_suite;
+    int v;                 /**< HDR V flag (a PSK/PKE response is due) */
     int has_cap;           /**< the negotiation extension was present and decoded */
     mikey_neg_cap cap;
 } mikey_neg_offered;
@@ -376,6 +378,12 @@ MIKEY_EXPORT MIKEY_WARN_UNUSED int mikey_neg_answer(const mikey_env *env, const 
  *  attributes for different protocols only, and a strict answerer refuses
  *  the whole description (docs/negotiation.md). */
 #define MIKEY_NEG_MULTI 0x1u
+/** Initiator flag (EXPERIMENTAL): every offer carries the negotiation
+ *  extension (our whole ranking; its position among the alternatives), so
+ *  the answerer applies the rule to our full ranking and detects reordered
+ *  or altered alternatives. Off by default (a private-use extension;
+ *  GStreamer hangs on any General Extension). */
+#define MIKEY_NEG_CAP 0x2u
 
 /** Initiator states (mikey_neg_init_state()). */
 enum mikey_neg_init_state {

@@ -6,5 +6,6 @@
 #include "message.h"
 #include "srtp.h"
 #include "session.h"
+#include "negotiate.h"
 #include "sdp.h"
 #endif

@@ -168,6 +168,13 @@ typedef struct mikey_offer_opts {
     size_t psk_len;
     size_t mki_len;                  /**< KV = SPI with an MKI of this length (0: KV NULL) */
     int salt_mode;                   /**< 0: derive the salt (§4.1.3); 1: TGK+SALT; 2: TEK with key||salt (RTSP practice) */
+    /* negotiation (negotiate.h) */
+    const mikey_genext *ext;         /**< extra General Extension payloads, sent after the SDP IDs one and so inside
+                                          the MAC / signature (e.g. the negotiation extension, type 241); copied */
+    size_t next;                     /**< number of @c ext entries (at most 4) */
+    int alt_sps;                     /**< also send one SP per other entry of the policy's SRTP list (Policy no = its
+                                          index) as alternatives the responder may choose (mikey_ctx_set_sp_choice());
+                                          the crypto sessions still map to their srtp_index. Not with salt_mode 2 */
 } mikey_offer_opts;
 
 /** Context states. */
@@ -197,6 +204,20 @@ MIKEY_EXPORT MIKEY_WARN_UNUSED int mikey_offer(mikey_ctx *ctx, const mikey_offer
  */
 MIKEY_EXPORT MIKEY_WARN_UNUSED int mikey_answer(mikey_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out,
                                                size_t cap, size_t *outlen);
+
+/**
+ * Responder: key every crypto session of the offers this context answers
+ * with the offered SP payload numbered @p policy_no (an alternative sent
+ * with mikey_offer_opts::alt_sps) instead of the SP the HDR map names; the
+ * response's map then carries @p policy_no, which the response's MAC or
+ * signature covers, and the initiator takes it (mikey_finish() accepts a
+ * Policy no its own I_MESSAGE offered). -1 (the default) follows the map.
+ * An offer without that SP, or whose SP is not acceptable, fails with
+ * MIKEY_ERR_POLICY (Invalid SP / SPpar); so does an offer that asks for no
+ * response (PSK/PKE without V), since the initiator could not learn the choice.
+ * @return MIKEY_OK, MIKEY_ERR_INVALID_ARG (@p policy_no outside -1..255).
+ */
+MIKEY_EXPORT int mikey_ctx_set_sp_choice(mikey_ctx *ctx, int policy_no);
 
 /**
  * Initiator: process the R_MESSAGE (or an Error message:

@@ -62,6 +62,7 @@ int mikey_ctx_new(const mikey_env *env, const mikey_creds *creds, const mikey_po
     c->creds = creds;
     c->policy = policy;
     c->peer_error = -1;
+    c->sp_choice = -1;
     int rc = mikey_replay_new(&e, policy->skew, policy->cache_size, &c->own_replay);
     if (rc) {
         mk_free(&e, c);
@@ -105,6 +106,14 @@ int mikey_ctx_set_replay(mikey_ctx *ctx, mikey_replay *r)
     if (!ctx)
         return MIKEY_ERR_INVALID_ARG;
     ctx->replay = r ? r : ctx->own_replay;
+    return MIKEY_OK;
+}
+
+int mikey_ctx_set_sp_choice(mikey_ctx *ctx, int policy_no)
+{
+    if (!ctx || policy_no < -1 || policy_no > 255)
+        return MIKEY_ERR_INVALID_ARG;
+    ctx->sp_choice = policy_no;
     return MIKEY_OK;
 }
 
@@ -454,6 +463,41 @@ static void pool_end(mikey_ctx *ctx, rng_pool *p)
 /* Initiator: offer                                                        */
 /* ---------------------------------------------------------------------- */
 
+int mk_offer_sps(mikey_msg *m, const mk_offer_st *of)
+{
+    int rc = mk_b_sps_for_plans(m, of->plans, of->n);
+    if (rc || !of->o->alt_sps)
+        return rc;
+    /* RFC 3830 §6.10: each SP has a distinct Policy no; SPs no crypto
+     * session maps to are the alternatives a negotiating responder may
+     * choose (negotiate.h), the others ignore them. */
+    const mikey_srtp_params *list;
+    size_t nlist = mk_policy_srtp(of->ctx->policy, &list);
+    for (size_t i = 0; i < nlist && i < 256 && rc == MIKEY_OK; i++) {
+        int used = 0;
+        for (size_t j = 0; j < of->n && !used; j++)
+            used = of->plans[j].policy_no == i;
+        if (!used)
+            rc = mk_b_sp(m, (uint8_t)i, &list[i]);
+    }
+    return rc;
+}
+
+int mk_offer_exts(mikey_msg *m, const mk_offer_st *of)
+{
+    const mikey_offer_opts *o = of->o;
+    int rc = MIKEY_OK;
+    if (o->sdp_ids) {
+        /* RFC 4567 §4.1.4 / RFC 4650 §4.4: the SDP IDs list, integrity
+         * protected by the MAC or signature. */
+        mikey_span s = {(const uint8_t *)o->sdp_ids, strlen(o->sdp_ids)};
+        rc = mk_b_genext(m, MIKEY_GENEXT_SDP_IDS, s);
+    }
+    for (size_t i = 0; i < o->next && rc == MIKEY_OK; i++)
+        rc = mk_b_genext(m, o->ext[i].type, o->ext[i].data);
+    return rc;
+}
+
 int mk_keys_from_pending(mikey_ctx *ctx, const mk_pending *p, unsigned prf, uint32_t csb_id, mikey_span rand,
                              const mk_cs_plan *plans, size_t n, const mk_keyset *prev, mk_keyset *out, mk_fail *f)
 {
@@ -542,8 +586,12 @@ int mikey_offer(mikey_ctx *ctx, const mikey_offer_opts *o, uint8_t *out, size_t 
         return MIKEY_ERR_INVALID_ARG;
     *outlen = 0;
     const mk_mode_ops *mops = mk_mode_get(o->mode);
-    if (!mops || o->nstreams > MK_MAX_CS || (o->nstreams && !o->streams) || (!out && cap))
+    if (!mops || o->nstreams > MK_MAX_CS || (o->nstreams && !o->streams) || (!out && cap) || o->next > 4 ||
+        (o->next && !o->ext) || (o->alt_sps && o->salt_mode == 2))
         return MIKEY_ERR_INVALID_ARG;
+    for (size_t i = 0; i < o->next; i++)
+        if ((!o->ext[i].data.p && o->ext[i].data.len) || o->ext[i].data.len > 0xffff)
+            return MIKEY_ERR_INVALID_ARG;
     if (ctx->role == MK_ROLE_RESPONDER || ctx->state == MIKEY_STATE_FAILED)
         return MIKEY_ERR_STATE;
     int update = ctx->has_csb;
@@ -687,6 +735,49 @@ static int check_sps(mk_in_st *st)
     return MIKEY_OK;
 }
 
+/* The SP payload of msg numbered policy_no (the last, as the plans read
+ * it) as SRTP params; MIKEY_ERR_NOT_FOUND / MIKEY_ERR_POLICY. */
+static int sp_params(const mikey_msg *msg, int policy_no, mikey_srtp_params *out)
+{
+    const mikey_payload *sp = NULL, *x;
+    for (size_t k = 0; (x = mikey_msg_find(msg, MIKEY_PT_SP, k)) != NULL; k++)
+        if (x->u.sp.policy_no == policy_no)
+            sp = x;
+    if (!sp)
+        return MIKEY_ERR_NOT_FOUND;
+    if (sp->u.sp.prot_type != MIKEY_PROT_SRTP || mikey_srtp_params_from_sp(&sp->u.sp, out) != MIKEY_OK)
+        return MIKEY_ERR_POLICY;
+    return MIKEY_OK;
+}
+
+/* Negotiation (mikey_ctx_set_sp_choice): every crypto session takes the
+ * chosen alternative; the response map tells the initiator. */
+static int choose_sp(mk_in_st *st)
+{
+    int c = st->ctx->sp_choice;
+    if (c < 0 || st->n == 0)
+        return MIKEY_OK;
+    int differs = 0;
+    for (size_t i = 0; i < st->n; i++)
+        differs |= st->plans[i].policy_no != c;
+    if (!differs)
+        return MIKEY_OK;
+    if (!response_due(st)) /* the initiator could not learn the choice */
+        return mk_failf(&st->f, MIKEY_ERR_POLICY, MIKEY_E_INVALID_SP);
+    mikey_srtp_params p;
+    int rc = sp_params(st->msg, c, &p);
+    if (rc) {
+        st->f.with_sps = 1;
+        return mk_failf(&st->f, MIKEY_ERR_POLICY, rc == MIKEY_ERR_NOT_FOUND ? MIKEY_E_INVALID_SP : MIKEY_E_INVALID_SPPAR);
+    }
+    for (size_t i = 0; i < st->n; i++) {
+        st->plans[i].policy_no = (uint8_t)c;
+        st->plans[i].srtp = p;
+        st->plans[i].has_sp = 1;
+    }
+    return MIKEY_OK;
+}
+
 static int answer_inner(mk_in_st *st)
 {
     mikey_ctx *ctx = st->ctx;
@@ -776,8 +867,8 @@ static int answer_inner(mk_in_st *st)
 
     if ((rc = mops->check(st)))
         return rc;
-    if ((rc = mk_plans_from_msg(&ctx->env, st->msg, &st->plans, &st->n, &st->f)) || (rc = check_sps(st)) ||
-        (rc = fill_ssrcs(st)))
+    if ((rc = mk_plans_from_msg(&ctx->env, st->msg, &st->plans, &st->n, &st->f)) || (rc = choose_sp(st)) ||
+        (rc = check_sps(st)) || (rc = fill_ssrcs(st)))
         return rc;
 
     if ((rc = mops->answer(st)))
@@ -874,9 +965,19 @@ static int update_plans_from_response(mk_in_st *st)
         return mk_failf(&st->f, MIKEY_ERR_FIELD, MK_NO_ERRMSG);
     for (size_t i = 0; i < st->n; i++) {
         mikey_srtp_cs cs;
-        if (mikey_hdr_srtp_cs(h, i, &cs) || cs.policy_no != st->plans[i].policy_no || cs.roc != st->plans[i].roc ||
+        if (mikey_hdr_srtp_cs(h, i, &cs) || cs.roc != st->plans[i].roc ||
             (st->plans[i].ssrc && cs.ssrc != st->plans[i].ssrc))
             return mk_failf(&st->f, MIKEY_ERR_FIELD, MK_NO_ERRMSG);
+        if (cs.policy_no != st->plans[i].policy_no) {
+            /* Negotiation: the responder chose an alternative SP; only one
+             * our own I_MESSAGE offered (as RFC 4738 §3.7 for RSA-R). */
+            mikey_srtp_params p;
+            if (sp_params(st->imsg, cs.policy_no, &p) != MIKEY_OK)
+                return mk_failf(&st->f, MIKEY_ERR_FIELD, MK_NO_ERRMSG);
+            st->plans[i].policy_no = cs.policy_no;
+            st->plans[i].srtp = p;
+            st->plans[i].has_sp = 1;
+        }
         st->plans[i].ssrc = cs.ssrc; /* the responder filled our placeholders (§6.1.1) */
     }
     return MIKEY_OK;

@@ -97,6 +97,13 @@ const mk_mode_ops *mk_mode_get(unsigned mode);
 
 /* ---- shared by several modes ---- */
 
+/* The offer's SP payloads: those the crypto sessions use, then (alt_sps)
+ * one per other entry of the policy's SRTP list, Policy no = its index. */
+int mk_offer_sps(mikey_msg *m, const mk_offer_st *of);
+/* The offer's General Extensions: SDP IDs (RFC 4567 §4.1.4), then the
+ * caller's (mikey_offer_opts::ext), all inside the MAC / signature. */
+int mk_offer_exts(mikey_msg *m, const mk_offer_st *of);
+
 /* The ID payloads of msg read as IDi / IDr for this mode and direction
  * (RFC 3830 §3, RFC 4650 §3: a single ID in a DH-HMAC I_MESSAGE is IDr;
  * a single ID in a DH / DH-HMAC R_MESSAGE is the mandatory IDi). */

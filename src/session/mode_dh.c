@@ -59,13 +59,10 @@ static int dh_offer(mk_offer_st *of)
         (rc = mk_b_hdr(m, MIKEY_DT_DH_INIT, 1, of->prf, of->csb_id, of->plans, of->n)) ||
         (rc = mk_b_ts(m, MIKEY_TS_NTP_UTC, tv)) || (of->rand_new.len && (rc = mk_b_rand(m, of->rand_new))) ||
         (id && (rc = mk_b_id(m, id))) || (rc = mk_b_certs(m, c)) ||
-        (id && o->peer_id && (rc = mk_b_id(m, o->peer_id))) || (rc = mk_b_sps_for_plans(m, of->plans, of->n)))
+        (id && o->peer_id && (rc = mk_b_id(m, o->peer_id))) || (rc = mk_offer_sps(m, of)))
         goto out;
-    if (o->sdp_ids) {
-        mikey_span s = {(const uint8_t *)o->sdp_ids, strlen(o->sdp_ids)};
-        if ((rc = mk_b_genext(m, MIKEY_GENEXT_SDP_IDS, s)))
-            goto out;
-    }
+    if ((rc = mk_offer_exts(m, of)))
+        goto out;
     if ((rc = mk_b_dh(m, (uint8_t)group, pv, &kv)) || (rc = mk_b_sign(m, (uint8_t)pol->s_type, siglen)) ||
         (rc = mk_b_encode(m, of->out, of->cap, &of->outlen)) ||
         (rc = mk_sign_msg(ctx, of->out, of->outlen - siglen, of->out + of->outlen - siglen, siglen, NULL, 0)))

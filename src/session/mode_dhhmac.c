@@ -60,14 +60,10 @@ static int dhhmac_offer(mk_offer_st *of)
         (rc = mk_b_hdr(m, MIKEY_DT_DHHMAC_INIT, 1, of->prf, of->csb_id, of->plans, of->n)) ||
         (rc = mk_b_ts(m, MIKEY_TS_NTP_UTC, tv)) || (of->rand_new.len && (rc = mk_b_rand(m, of->rand_new))) ||
         (id && (rc = mk_b_id(m, id))) || (rc = mk_b_id(m, o->peer_id)) ||
-        (rc = mk_b_sps_for_plans(m, of->plans, of->n)))
+        (rc = mk_offer_sps(m, of)))
         goto out;
-    if (o->sdp_ids) {
-        /* RFC 4650 §4.4: the SDP IDs list, integrity protected by the HMAC. */
-        mikey_span s = {(const uint8_t *)o->sdp_ids, strlen(o->sdp_ids)};
-        if ((rc = mk_b_genext(m, MIKEY_GENEXT_SDP_IDS, s)))
-            goto out;
-    }
+    if ((rc = mk_offer_exts(m, of)))
+        goto out;
     if ((rc = mk_b_dh(m, (uint8_t)group, pv, &kv)) || (rc = mk_b_kemac(m, MIKEY_ENCR_NULL, none, (uint8_t)mac)) ||
         (rc = mk_b_encode(m, of->out, of->cap, &of->outlen)))
         goto out;

@@ -95,13 +95,10 @@ static int pke_offer(mk_offer_st *of)
         (rc = mk_b_hdr(m, MIKEY_DT_PK_INIT, o->want_verification, of->prf, of->csb_id, of->plans, of->n)) ||
         (rc = mk_b_ts(m, MIKEY_TS_NTP_UTC, tv)) || (of->rand_new.len && (rc = mk_b_rand(m, of->rand_new))) ||
         (rc = mk_b_id(m, id)) || (rc = mk_b_certs(m, c)) || (o->peer_id && (rc = mk_b_id(m, o->peer_id))) ||
-        (rc = mk_b_sps_for_plans(m, of->plans, of->n)))
+        (rc = mk_offer_sps(m, of)))
         goto out;
-    if (o->sdp_ids) {
-        mikey_span s = {(const uint8_t *)o->sdp_ids, strlen(o->sdp_ids)};
-        if ((rc = mk_b_genext(m, MIKEY_GENEXT_SDP_IDS, s)))
-            goto out;
-    }
+    if ((rc = mk_offer_exts(m, of)))
+        goto out;
     if ((rc = mk_b_kemac(m, (uint8_t)encr, es, (uint8_t)mac)))
         goto out;
     if (mk_creds_peer_cert_count(c, o->peer_id) > 1) {

@@ -219,13 +219,10 @@ static int psk_offer_common(mk_offer_st *of, int null_mode)
         (rc = mk_b_hdr(m, MIKEY_DT_PSK_INIT, o->want_verification, of->prf, of->csb_id, of->plans, of->n)) ||
         (rc = mk_b_ts(m, MIKEY_TS_NTP_UTC, tv)) || (of->rand_new.len && (rc = mk_b_rand(m, of->rand_new))) ||
         (id && (rc = mk_b_id(m, id))) || (id && o->peer_id && (rc = mk_b_id(m, o->peer_id))) ||
-        (rc = mk_b_sps_for_plans(m, of->plans, of->n)))
+        (rc = mk_offer_sps(m, of)))
         goto out;
-    if (o->sdp_ids) {
-        mikey_span s = {(const uint8_t *)o->sdp_ids, strlen(o->sdp_ids)};
-        if ((rc = mk_b_genext(m, MIKEY_GENEXT_SDP_IDS, s)))
-            goto out;
-    }
+    if ((rc = mk_offer_exts(m, of)))
+        goto out;
     if ((rc = mk_b_kemac(m, (uint8_t)encr, encr_span, (uint8_t)mac)) ||
         (rc = mk_b_encode(m, of->out, of->cap, &of->outlen)))
         goto out;

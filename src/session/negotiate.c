@@ -542,10 +542,11 @@ static unsigned suite_of_policy(const mikey_msg *m, uint8_t policy_no)
     return s > 0 ? (unsigned)s : 0;
 }
 
-static void add_suite(mikey_neg_offered *o, unsigned s)
+static void add_suite(mikey_neg_offered *o, unsigned s, uint8_t policy_no)
 {
     if (!s || rank_of(o->suites, o->nsuites, s) >= 0 || o->nsuites == MIKEY_NEG_MAX_SUITES)
         return;
+    o->policy_nos[o->nsuites] = policy_no;
     o->suites[o->nsuites++] = (uint8_t)s;
 }
 
@@ -559,6 +560,7 @@ int mikey_neg_offered_read(const mikey_msg *msg, mikey_neg_offered *out)
         return MIKEY_ERR_INVALID_ARG;
     out->data_type = h->data_type;
     out->csb_id = h->csb_id;
+    out->v = h->v;
     out->method = method_of_dt(h->data_type);
     if (out->method == MIKEY_MODE_PSK) {
         const mikey_payload *k = mikey_msg_find(msg, MIKEY_PT_KEMAC, 0);
@@ -585,7 +587,7 @@ int mikey_neg_offered_read(const mikey_msg *msg, mikey_neg_offered *out)
                 out->mapped_suite = s;
             else if (s != out->mapped_suite)
                 out->mapped_suite = 0;
-            add_suite(out, s);
+            add_suite(out, s, cs.policy_no);
             used[nused++] = cs.policy_no;
         }
     }
@@ -593,7 +595,7 @@ int mikey_neg_offered_read(const mikey_msg *msg, mikey_neg_offered *out)
     for (size_t k = 0; (x = mikey_msg_find(msg, MIKEY_PT_SP, k)) != NULL; k++) {
         if (rank_of(used, nused, x->u.sp.policy_no) >= 0)
             continue;
-        add_suite(out, suite_of_policy(msg, x->u.sp.policy_no));
+        add_suite(out, suite_of_policy(msg, x->u.sp.policy_no), x->u.sp.policy_no);
     }
     int rc = mikey_neg_cap_find(msg, &out->cap);
     if (rc == MIKEY_OK)
@@ -927,11 +929,27 @@ int mikey_neg_answer(const mikey_env *env, const mikey_creds *creds, const mikey
     uint8_t errs[2];
     size_t nerrs = 0;
     size_t k = n;
+    int choice = -1;
     if (rc == MIKEY_OK) {
-        for (size_t i = 0; i < n && k == n; i++)
-            if (in[i].usable && in[i].o.method == d->rule.method &&
-                (in[i].o.ncs == 0 || in[i].o.mapped_suite == d->rule.suite))
+        for (size_t i = 0; i < n && k == n; i++) {
+            const mikey_neg_offered *o = &in[i].o;
+            if (!in[i].usable || o->method != d->rule.method)
+                continue;
+            if (o->ncs == 0 || o->mapped_suite == d->rule.suite) {
                 k = i;
+                continue;
+            }
+            /* The rule's suite among the offer's alternative SPs: choose it
+             * (mikey_ctx_set_sp_choice) when a response will tell the
+             * initiator (RFC 3830 §6.1.1 map in the authenticated response). */
+            int r = rank_of(o->suites, o->nsuites, d->rule.suite);
+            int resp = o->v || o->method == MIKEY_MODE_DH || o->method == MIKEY_MODE_DHHMAC ||
+                       o->method == MIKEY_MODE_RSAR;
+            if (r >= 0 && resp) {
+                k = i;
+                choice = o->policy_nos[r];
+            }
+        }
         if (k == n) {
             /* The rule wants a method or suite no offer delivers as is (the
              * extension ranked more than was sent): ask for it. */
@@ -970,6 +988,8 @@ int mikey_neg_answer(const mikey_env *env, const mikey_creds *creds, const mikey
     }
     if (cfg->replay)
         mikey_ctx_set_replay(ctx, cfg->replay);
+    if (choice >= 0)
+        (void)mikey_ctx_set_sp_choice(ctx, choice);
     rc = mikey_answer(ctx, offers[k].p, offers[k].len, out, cap, outlen);
     if (rc == MIKEY_OK) {
         d->index = k;
@@ -1019,6 +1039,7 @@ struct mikey_neg_init {
     mikey_neg_peer_caps caps;
     int have_caps;
     mikey_neg_result retry;
+    unsigned nocreds; /* MIKEY_MODE_BIT of methods that could not be built for the peer */
     char ids[MIKEY_NEG_MAX_OFFERS * 6 + 1]; /* "mikey;mikey;..." */
 };
 
@@ -1028,7 +1049,7 @@ int mikey_neg_init_new(const mikey_env *env, const mikey_creds *creds, const mik
     if (!out)
         return MIKEY_ERR_INVALID_ARG;
     *out = NULL;
-    if (!creds || !policy || mikey_neg_prefs_check(mine) || (flags & ~MIKEY_NEG_MULTI))
+    if (!creds || !policy || mikey_neg_prefs_check(mine) || (flags & ~(MIKEY_NEG_MULTI | MIKEY_NEG_CAP)))
         return MIKEY_ERR_INVALID_ARG;
     mikey_env e;
     mk_env_init(&e, env);
@@ -1105,17 +1126,36 @@ static int policy_index(const mikey_policy *pol, unsigned suite)
     return -1;
 }
 
-/* Build one I_MESSAGE of method m into a fresh context. */
+/* Build one I_MESSAGE of method m into a fresh context; cap: the
+ * negotiation extension to carry (NULL: none); alts: send the policy's
+ * other suites as alternative SPs. */
 static int build_one(mikey_neg_init *ni, const mikey_offer_opts *base, mikey_stream_desc *streams, unsigned m,
-                     uint32_t csb_id, int force_v, neg_offer *o)
+                     uint32_t csb_id, int force_v, int alts, const mikey_neg_cap *cap, neg_offer *o)
 {
     mikey_offer_opts opts = *base;
     opts.mode = m;
     opts.csb_id = csb_id;
     opts.streams = streams;
     opts.sdp_ids = ni->ids;
+    opts.alt_sps = alts;
     if (force_v)
         opts.want_verification = 1;
+    uint8_t capdata[32];
+    mikey_genext ext;
+    if (cap) {
+        size_t cl = 0;
+        int crc = mikey_neg_cap_encode(cap, capdata, sizeof capdata, &cl);
+        if (crc)
+            return crc;
+        ext.type = MIKEY_NEG_GENEXT_TYPE;
+        ext.data.p = capdata;
+        ext.data.len = cl;
+        opts.ext = &ext;
+        opts.next = 1;
+    } else {
+        opts.ext = NULL;
+        opts.next = 0;
+    }
     memset(o, 0, sizeof *o);
     int rc = mikey_ctx_new(&ni->env, ni->creds, ni->policy, &o->ctx);
     if (rc)
@@ -1147,6 +1187,36 @@ static int build_one(mikey_neg_init *ni, const mikey_offer_opts *base, mikey_str
     return MIKEY_OK;
 }
 
+/* Our ranking for the extension of a single offer: without the methods
+ * known to lack credentials for this peer. */
+static void cap_single(const mikey_neg_init *ni, mikey_neg_cap *c)
+{
+    memset(c, 0, sizeof *c);
+    c->count = 1;
+    c->prefs.nsuites = ni->mine.nsuites;
+    memcpy(c->prefs.suites, ni->mine.suites, ni->mine.nsuites);
+    for (size_t i = 0; i < ni->mine.nmethods; i++)
+        if (!(ni->nocreds & MIKEY_MODE_BIT(ni->mine.methods[i])))
+            c->prefs.methods[c->prefs.nmethods++] = ni->mine.methods[i];
+}
+
+/* The alternatives can be offered when the policy's SRTP list is exactly
+ * our ranking: the SP payloads then list our suites in rank order, Policy
+ * no = rank, and nothing we did not rank. */
+static int can_offer_alts(const mikey_neg_init *ni, const mikey_offer_opts *base)
+{
+    if (ni->mine.nsuites < 2 || base->salt_mode == 2)
+        return 0; /* a transported TEK fixes the key length */
+    const mikey_srtp_params *list;
+    size_t n = mk_policy_srtp(ni->policy, &list);
+    if (n != ni->mine.nsuites)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (policy_index(ni->policy, ni->mine.suites[i]) != (int)i)
+            return 0;
+    return 1;
+}
+
 static void set_ids(mikey_neg_init *ni, size_t n)
 {
     /* RFC 4567 §4.1.4: every offered identifier, in SDP order; here n
@@ -1168,7 +1238,7 @@ static int missing_creds(int rc)
 /* Offer the methods in ms[0..nm) (all: multi; the first that builds:
  * single) with suite. */
 static int make_offers(mikey_neg_init *ni, const mikey_offer_opts *base, const uint8_t *ms, size_t nm, unsigned suite,
-                       int multi, mikey_sdp_km_item *items, size_t cap, size_t *n)
+                       int multi, int alts, mikey_sdp_km_item *items, size_t cap, size_t *n)
 {
     size_t need = multi ? nm : 1;
     if (cap < need) {
@@ -1227,13 +1297,30 @@ static int make_offers(mikey_neg_init *ni, const mikey_offer_opts *base, const u
         set_ids(ni, multi ? ncand : 1);
         nok = 0;
         for (size_t i = 0; i < ncand && rc == MIKEY_OK; i++) {
-            int brc = build_one(ni, base, streams, cand[i], multi ? csb[i] : 0, multi, &ni->off[ni->n]);
+            mikey_neg_cap c, *cp = NULL;
+            if (ni->flags & MIKEY_NEG_CAP) {
+                cp = &c;
+                if (multi) {
+                    /* the extended key-mgmt list: every attribute's method, in order */
+                    memset(&c, 0, sizeof c);
+                    c.index = (uint8_t)i;
+                    c.count = (uint8_t)ncand;
+                    memcpy(c.prefs.methods, cand, ncand);
+                    c.prefs.nmethods = ncand;
+                    memcpy(c.prefs.suites, ni->mine.suites, ni->mine.nsuites);
+                    c.prefs.nsuites = ni->mine.nsuites;
+                } else {
+                    cap_single(ni, &c);
+                }
+            }
+            int brc = build_one(ni, base, streams, cand[i], multi ? csb[i] : 0, multi, alts, cp, &ni->off[ni->n]);
             if (brc == MIKEY_OK) {
                 ni->n++;
                 ok[nok++] = cand[i];
                 if (!multi)
                     break;
             } else if (missing_creds(brc)) {
+                ni->nocreds |= MIKEY_MODE_BIT(cand[i]);
                 mk_log(&ni->env, MIKEY_LOG_INFO, "MIKEY negotiation: no credentials for %s, not offered",
                        mikey_mode_name(cand[i]));
             } else {
@@ -1277,7 +1364,7 @@ int mikey_neg_init_offer(mikey_neg_init *ni, const mikey_offer_opts *base, mikey
     if (ni->state != MIKEY_NEG_INIT_NEW)
         return MIKEY_ERR_STATE;
     return make_offers(ni, base, ni->mine.methods, ni->mine.nmethods, ni->mine.suites[0],
-                       (ni->flags & MIKEY_NEG_MULTI) != 0, items, cap, n);
+                       (ni->flags & MIKEY_NEG_MULTI) != 0, can_offer_alts(ni, base), items, cap, n);
 }
 
 int mikey_neg_init_finish(mikey_neg_init *ni, const uint8_t *in, size_t len)
@@ -1398,7 +1485,7 @@ int mikey_neg_init_retry(mikey_neg_init *ni, const mikey_offer_opts *base, mikey
         return rc;
     }
     uint8_t m = (uint8_t)ni->retry.method;
-    rc = make_offers(ni, base, &m, 1, ni->retry.suite, 0, items, cap, n);
+    rc = make_offers(ni, base, &m, 1, ni->retry.suite, 0, 0, items, cap, n);
     if (rc) {
         ni->state = MIKEY_NEG_INIT_FAILED;
         ni->rounds = 2; /* no further retry */

@@ -263,6 +263,7 @@ struct mikey_ctx {
     mk_keyset keys;    /* established */
     char *peer_id;
     char *sdp_ids;     /* authenticated SDP IDs General Extension (RFC 4567 §4.1.4) */
+    int sp_choice;     /* responder: SP Policy no chosen among offered alternatives, -1: the map's */
     mk_pending pend;
 };
 

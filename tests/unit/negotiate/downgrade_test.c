@@ -637,40 +637,61 @@ static void test_cap_offers(void)
     offers_free();
 }
 
-/* The extension ranks a suite the offers do not carry and the rule picks
- * it: bob asks for it (RETRY), alice's retry delivers it. */
+/* The extension ranks a method the single offer does not carry and the
+ * rule picks it: bob asks for it (RETRY), alice's retry delivers it. */
 static void test_cap_retry(void)
 {
-    offers_make("psk,null", "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32", "psk",
-                "AES_CM_128_HMAC_SHA1_32,AES_CM_128_HMAC_SHA1_80", 501);
-    caps_on();
+    mikey_neg_prefs A = neg_p("psk,pke", "AES_CM_128_HMAC_SHA1_80");
+    mikey_neg_prefs B = neg_p("pke,psk", "AES_CM_128_HMAC_SHA1_80");
+    party a, b;
+    neg_parties(&a, &b, &A, &B, 501);
+    neg_run r = neg_flow(&a, &b, &A, &B, MIKEY_NEG_CAP);
+    MT_EQ_INT(r.rc, MIKEY_OK);
+    MT_EQ_INT(r.rounds, 2);
+    MT_EQ_INT(r.bob_action[0], MIKEY_NEG_RETRY);
+    MT_EQ_INT(r.method, MIKEY_MODE_PKE); /* PSK 0+1 = PKE 1+0: bob's order */
+    party_free(&a);
+    party_free(&b);
+}
+
+/* Offers with the extension made by the initiator itself (MIKEY_NEG_CAP):
+ * reordered or altered alternatives are refused. */
+static void test_cap_flag(void)
+{
+    memset(&G, 0, sizeof G);
+    G.A = neg_p("dh,pke,psk", "AES_CM_128_HMAC_SHA1_80");
+    G.B = neg_p("pke,dh,psk", "AES_CM_128_HMAC_SHA1_80");
+    neg_parties(&G.a, &G.b, &G.A, &G.B, 551);
+    mikey_stream_desc s;
+    mikey_offer_opts base = neg_base(&s);
+    MT_REQUIRE(mikey_neg_init_new(&G.a.te.env, G.a.creds, G.a.pol, &G.A, MIKEY_NEG_MULTI | MIKEY_NEG_CAP, &G.ni) ==
+               MIKEY_OK);
+    MT_REQUIRE(mikey_neg_init_offer(G.ni, &base, G.items, MIKEY_NEG_MAX_OFFERS, &G.n) == MIKEY_OK);
+    for (size_t i = 0; i < G.n; i++) {
+        memcpy(G.buf[i], G.items[i].data, G.items[i].len);
+        G.items[i].data = G.buf[i];
+        mikey_msg *m = NULL;
+        mikey_neg_cap c;
+        MT_REQUIRE(mikey_msg_parse(NULL, G.buf[i], G.items[i].len, NULL, &m, NULL) == MIKEY_OK);
+        MT_EQ_INT(mikey_neg_cap_find(m, &c), MIKEY_OK);
+        MT_EQ_INT(c.index, i);
+        MT_EQ_INT(c.count, 3);
+        MT_CHECK(memcmp(&c.prefs, &G.A, sizeof G.A) == 0);
+        mikey_msg_free(m);
+    }
     offers_sdp();
     mikey_neg_decision d;
     size_t rl = 0;
-    static uint8_t resp[16384];
-    mikey_ctx *bc = NULL;
-    MT_EQ_INT(neg_bob_round(&G.b, &G.B, G.sdp, G.len, resp, sizeof resp, &rl, &d, &bc), MIKEY_ERR_NEGOTIATION);
-    MT_EQ_INT(d.action, MIKEY_NEG_RETRY);
-    /* CM-80 0+1 = CM-32 1+0: bob's order, CM-32; the offers carry CM-80 */
-    MT_EQ_INT(d.rule.suite, MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
-    MT_EQ_INT(mikey_neg_init_finish(G.ni, resp, rl), MIKEY_ERR_PEER_ERROR);
-    MT_REQUIRE(mikey_neg_init_peer_caps(G.ni) != NULL);
-    MT_EQ_INT(mikey_neg_init_peer_caps(G.ni)->errors[0], MIKEY_E_INVALID_SPPAR);
-    mikey_stream_desc s;
-    mikey_offer_opts base = neg_base(&s);
-    MT_EQ_INT(mikey_neg_init_retry(G.ni, &base, G.items, MIKEY_NEG_MAX_OFFERS, &G.n), MIKEY_OK);
-    MT_EQ_INT(G.n, 1);
-    G.len = neg_sdp_offer(G.items, G.n, G.sdp, sizeof G.sdp);
-    MT_EQ_INT(neg_bob_round(&G.b, &G.B, G.sdp, G.len, resp, sizeof resp, &rl, &d, &bc), MIKEY_OK);
-    MT_EQ_INT(mikey_neg_init_finish(G.ni, resp, rl), MIKEY_OK);
-    mikey_ctx *ac = mikey_neg_init_take(G.ni);
-    MT_REQUIRE(ac && bc);
-    mikey_cs_keys k;
-    MT_EQ_INT(mikey_ctx_cs_keys(ac, 0, &k), MIKEY_OK);
-    MT_EQ_INT(mikey_neg_suite_of(&k.srtp), MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
-    t_same_keys(ac, bc);
-    mikey_ctx_free(ac);
-    mikey_ctx_free(bc);
+    MT_EQ_INT(bob(&d, &rl), MIKEY_OK); /* DH 0+1 = PKE 1+0: bob's order, PKE */
+    MT_EQ_INT(d.index, 1);
+    MT_EQ_INT(d.knew, MIKEY_NEG_KNEW_CAP);
+    sdp_swap01(G.sdp, G.len); /* PKE first: bob takes it at position 0 */
+    MT_EQ_INT(bob(&d, &rl), MIKEY_ERR_POLICY);
+    MT_EQ_INT(d.index, 0);
+    /* DH turned into an RSA-R offer bob does not rank */
+    G.buf[0][1] = MIKEY_DT_RSAR_INIT;
+    offers_sdp();
+    MT_EQ_INT(bob(&d, &rl), MIKEY_ERR_POLICY);
     offers_free();
 }
 
@@ -715,4 +736,4 @@ static void test_cap_single_bad(void)
 }
 
 MT_MAIN(test_cap_codec, test_cap_find, test_error_message_wire, test_offered_read, test_strip, test_add_and_corrupt,
-        test_cap_offers, test_cap_retry, test_cap_single_bad)
+        test_cap_offers, test_cap_retry, test_cap_flag, test_cap_single_bad)

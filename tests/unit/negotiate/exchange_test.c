@@ -15,7 +15,10 @@
 
 static const char *const CM80 = "AES_CM_128_HMAC_SHA1_80";
 
-/* The paper's example with several attributes (MIKEY_NEG_MULTI). */
+/* The paper's example with several attributes (MIKEY_NEG_MULTI): one round.
+ * bob sees PSK, PKE, DH in that order, each with CM-80 mapped and CM-32 as
+ * an alternative SP; the rule gives PKE with CM-32, which he takes from the
+ * PKE offer's alternatives (the response's map names it). */
 static void test_paper_example_multi(void)
 {
     mikey_neg_prefs A = neg_p("psk,pke,dh", "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32");
@@ -27,30 +30,36 @@ static void test_paper_example_multi(void)
     MT_EQ_INT(r.method, MIKEY_MODE_PKE);
     MT_EQ_INT(r.suite, MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
     MT_CHECK(r.same_keys_checked);
-    /* Round 1: bob sees PSK, PKE, DH in that order, all with CM-80 (the
-     * session layer maps every crypto session to one SP): no common suite,
-     * Error with his capabilities. Round 2: alice applies the rule to both
-     * rankings and offers PKE with CM-32 alone. */
-    MT_EQ_INT(r.rounds, 2);
-    MT_EQ_INT(r.bob_action[0], MIKEY_NEG_REFUSED);
-    MT_EQ_INT(r.bob_rc[0], MIKEY_ERR_NEGOTIATION);
+    MT_EQ_INT(r.rounds, 1);
+    MT_EQ_INT(r.bob_action[0], MIKEY_NEG_ANSWERED);
     MT_EQ_INT(r.d[0].noffers, 3);
+    MT_EQ_INT(r.d[0].index, 1);
     MT_EQ_INT(r.d[0].knew, MIKEY_NEG_KNEW_ORDER);
     MT_EQ_INT(r.d[0].offerer.nmethods, 3);
     MT_EQ_INT(r.d[0].offerer.methods[0], MIKEY_MODE_PSK);
     MT_EQ_INT(r.d[0].offerer.methods[1], MIKEY_MODE_PKE);
     MT_EQ_INT(r.d[0].offerer.methods[2], MIKEY_MODE_DH);
-    MT_EQ_INT(r.d[0].rule.missing, MIKEY_NEG_NO_SUITE);
-    MT_EQ_INT(r.d[0].rule.method, MIKEY_MODE_PKE);
-    MT_EQ_INT(r.bob_action[1], MIKEY_NEG_ANSWERED);
-    MT_EQ_INT(r.d[1].noffers, 1);
-    MT_EQ_INT(r.d[1].ids_verdict, MIKEY_SDP_IDS_MATCH);
+    MT_EQ_INT(r.d[0].offerer.nsuites, 2);
+    MT_EQ_INT(r.d[0].ids_verdict, MIKEY_SDP_IDS_MATCH);
+    party_free(&a);
+    party_free(&b);
+    /* the same with the extension in the offers */
+    neg_parties(&a, &b, &A, &B, 12);
+    r = neg_flow(&a, &b, &A, &B, MIKEY_NEG_MULTI | MIKEY_NEG_CAP);
+    MT_EQ_INT(r.rc, MIKEY_OK);
+    MT_EQ_INT(r.rounds, 1);
+    MT_EQ_INT(r.method, MIKEY_MODE_PKE);
+    MT_EQ_INT(r.suite, MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
+    MT_EQ_INT(r.d[0].knew, MIKEY_NEG_KNEW_CAP);
     party_free(&a);
     party_free(&b);
 }
 
-/* The same with the conforming single attribute: alice offers PSK (her
- * first) with CM-80, bob finds no common suite and says what he does. */
+/* The conforming single attribute. Without the extension bob knows only
+ * the method offered (alice's first, PSK, which he supports) and alice's
+ * suites (mapped + alternatives): PSK with CM-32, one round. With the
+ * extension he knows her whole ranking, asks for PKE, and her retry gives
+ * the paper's result in two rounds. */
 static void test_paper_example_single(void)
 {
     mikey_neg_prefs A = neg_p("psk,pke,dh", "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32");
@@ -59,13 +68,24 @@ static void test_paper_example_single(void)
     neg_parties(&a, &b, &A, &B, 21);
     neg_run r = neg_flow(&a, &b, &A, &B, 0);
     MT_EQ_INT(r.rc, MIKEY_OK);
+    MT_EQ_INT(r.method, MIKEY_MODE_PSK);
+    MT_EQ_INT(r.suite, MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
+    MT_EQ_INT(r.rounds, 1);
+    MT_EQ_INT(r.d[0].noffers, 1);
+    MT_EQ_INT(r.d[0].knew, 0);
+    party_free(&a);
+    party_free(&b);
+    neg_parties(&a, &b, &A, &B, 22);
+    r = neg_flow(&a, &b, &A, &B, MIKEY_NEG_CAP);
+    MT_EQ_INT(r.rc, MIKEY_OK);
     MT_EQ_INT(r.method, MIKEY_MODE_PKE);
     MT_EQ_INT(r.suite, MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
     MT_EQ_INT(r.rounds, 2);
-    MT_EQ_INT(r.d[0].noffers, 1);
-    MT_EQ_INT(r.d[0].knew, 0);
-    MT_EQ_INT(r.d[0].offerer.methods[0], MIKEY_MODE_PSK);
-    MT_EQ_INT(r.d[0].rule.missing, MIKEY_NEG_NO_SUITE);
+    MT_EQ_INT(r.bob_action[0], MIKEY_NEG_RETRY);
+    MT_EQ_INT(r.d[0].knew, MIKEY_NEG_KNEW_CAP);
+    MT_EQ_INT(r.d[0].rule.method, MIKEY_MODE_PKE);
+    MT_EQ_INT(r.bob_action[1], MIKEY_NEG_ANSWERED);
+    MT_EQ_INT(r.d[1].knew, MIKEY_NEG_KNEW_CAP); /* the retry carries the ranking again */
     party_free(&a);
     party_free(&b);
 }
@@ -292,23 +312,105 @@ static void test_plain_initiator(void)
     party_free(&b);
 }
 
+/* Every method takes an alternative suite from the offer when the rule
+ * picks it (the response's map names it; RSA-R's response SPs, RFC 4738). */
+static void test_alternatives_every_method(void)
+{
+    static const char *const methods[] = {"psk", "pke", "dh", "dhhmac", "rsar"};
+    for (size_t i = 0; i < 5; i++) {
+        mikey_neg_prefs A = neg_p(methods[i], "AES_CM_128_HMAC_SHA1_80,AES_256_CM_HMAC_SHA1_80,AEAD_AES_128_GCM");
+        mikey_neg_prefs B = neg_p(methods[i], "AEAD_AES_128_GCM,AES_256_CM_HMAC_SHA1_80");
+        party a, b;
+        neg_parties(&a, &b, &A, &B, 700 + i);
+        neg_run r = neg_flow(&a, &b, &A, &B, 0);
+        /* CM-256 1+1 = GCM-128 2+0: bob's order */
+        MT_EQ_INT(r.rc, MIKEY_OK);
+        MT_EQ_INT(r.rounds, 1);
+        MT_EQ_INT(r.suite, MIKEY_NEG_SUITE_AEAD_AES_128_GCM);
+        MT_CHECK(r.same_keys_checked);
+        party_free(&a);
+        party_free(&b);
+    }
+}
+
+/* The session hooks on their own: a choice the offer does not carry, a
+ * choice without a response, a response naming a policy not offered. */
+static void test_sp_choice_rules(void)
+{
+    mikey_neg_prefs A = neg_p("psk", "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32");
+    party a, b;
+    neg_parties(&a, &b, &A, &A, 801);
+    mikey_stream_desc s;
+    mikey_offer_opts o = neg_base(&s);
+    o.mode = MIKEY_MODE_PSK;
+    o.alt_sps = 1;
+    uint8_t im[4096], resp[4096];
+    size_t il = 0, rl = 0;
+    MT_REQUIRE(mikey_offer(a.ctx, &o, im, sizeof im, &il) == MIKEY_OK);
+    mikey_msg *m = NULL;
+    MT_REQUIRE(mikey_msg_parse(NULL, im, il, NULL, &m, NULL) == MIKEY_OK);
+    MT_CHECK(mikey_msg_find(m, MIKEY_PT_SP, 1) != NULL && mikey_msg_find(m, MIKEY_PT_SP, 2) == NULL);
+    MT_EQ_INT(mikey_msg_find(m, MIKEY_PT_SP, 1)->u.sp.policy_no, 1);
+    mikey_msg_free(m);
+    MT_EQ_INT(mikey_ctx_set_sp_choice(b.ctx, 256), MIKEY_ERR_INVALID_ARG);
+    MT_EQ_INT(mikey_ctx_set_sp_choice(b.ctx, 7), MIKEY_OK);
+    MT_EQ_INT(mikey_answer(b.ctx, im, il, resp, sizeof resp, &rl), MIKEY_ERR_POLICY);
+    mikey_neg_peer_caps c;
+    MT_EQ_INT(mikey_neg_error_read(NULL, resp, rl, &c), MIKEY_OK);
+    MT_EQ_INT(c.errors[0], MIKEY_E_INVALID_SP);
+    MT_EQ_INT(mikey_ctx_state(b.ctx), MIKEY_STATE_NEW);
+    /* the alternative taken: the response's map says 1 */
+    MT_EQ_INT(mikey_ctx_set_sp_choice(b.ctx, 1), MIKEY_OK);
+    MT_EQ_INT(mikey_answer(b.ctx, im, il, resp, sizeof resp, &rl), MIKEY_OK);
+    mikey_cs_keys k;
+    MT_EQ_INT(mikey_ctx_cs_keys(b.ctx, 0, &k), MIKEY_OK);
+    MT_EQ_INT(k.policy_no, 1);
+    MT_EQ_INT(mikey_neg_suite_of(&k.srtp), MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32);
+    /* a response naming policy 5, never offered: refused (before the V
+     * check would refuse it anyway) */
+    MT_REQUIRE(mikey_msg_parse(NULL, resp, rl, NULL, &m, NULL) == MIKEY_OK);
+    size_t map_at = (size_t)(mikey_msg_hdr(m)->map_info.p - resp);
+    mikey_msg_free(m);
+    resp[map_at] = 5;
+    MT_CHECK(mikey_finish(a.ctx, resp, rl) != MIKEY_OK);
+    resp[map_at] = 1;
+    MT_EQ_INT(mikey_finish(a.ctx, resp, rl), MIKEY_OK);
+    t_same_keys(a.ctx, b.ctx);
+    /* no V: the initiator could not learn a choice */
+    party_reset(&a);
+    party_reset(&b);
+    o.want_verification = 0;
+    MT_REQUIRE(mikey_offer(a.ctx, &o, im, sizeof im, &il) == MIKEY_OK);
+    MT_EQ_INT(mikey_ctx_set_sp_choice(b.ctx, 1), MIKEY_OK);
+    MT_EQ_INT(mikey_answer(b.ctx, im, il, resp, sizeof resp, &rl), MIKEY_ERR_POLICY);
+    MT_EQ_INT(mikey_ctx_set_sp_choice(b.ctx, 0), MIKEY_OK); /* the map's own: fine */
+    MT_EQ_INT(mikey_answer(b.ctx, im, il, resp, sizeof resp, &rl), MIKEY_OK);
+    /* alternatives with a transported TEK: refused at the offer */
+    party_reset(&a);
+    o.salt_mode = 2;
+    MT_EQ_INT(mikey_offer(a.ctx, &o, im, sizeof im, &il), MIKEY_ERR_INVALID_ARG);
+    party_free(&a);
+    party_free(&b);
+}
+
 /* ---- the matrix ---- */
 
-/* What the protocol as implemented must give, from the rankings alone:
- * round 1, the answerer knows the offered methods (all of alice's in order
- * with MULTI, her first without) and the one suite offered (alice's first:
- * the session layer maps every crypto session to one SP); if that finds a
- * common pair it is taken, otherwise the Error gives alice bob's whole
- * ranking and the retry takes the rule on both full rankings. */
+/* What the protocol as implemented must give, from the rankings alone.
+ * Round 1: bob knows alice's suites in order (the SP mapped, then the
+ * alternatives), her methods in order with MULTI or with the extension,
+ * otherwise only the one offered. If the rule on what he knows is
+ * deliverable by an offer (its method was offered) it is the result, in
+ * one round; otherwise his Error gives alice his whole ranking and the
+ * retry takes the rule on both full rankings. */
 static int predict(const mikey_neg_prefs *A, const mikey_neg_prefs *B, unsigned flags, mikey_neg_result *r,
                    unsigned *rounds)
 {
     mikey_neg_prefs a1 = *A;
-    if (!(flags & MIKEY_NEG_MULTI))
+    if (!(flags & (MIKEY_NEG_MULTI | MIKEY_NEG_CAP)))
         a1.nmethods = 1;
-    a1.nsuites = 1;
     *rounds = 1;
-    if (mikey_neg_choose(&a1, B, r) == MIKEY_OK)
+    int offered_all = (flags & MIKEY_NEG_MULTI) != 0;
+    if (mikey_neg_choose(&a1, B, r) == MIKEY_OK && (offered_all || r->method == A->methods[0]))
         return MIKEY_OK;
     *rounds = 2;
     return mikey_neg_choose(A, B, r);
@@ -316,15 +418,15 @@ static int predict(const mikey_neg_prefs *A, const mikey_neg_prefs *B, unsigned 
 
 /* Subsets of {PSK, PKE, DH-HMAC} x {CM-80, CM-32, F8-80}, alice ranking hers
  * in ascending order, bob in descending order (so ties and disagreements
- * occur), both initiator forms: 49 x 49 x 2 negotiations. */
+ * occur), all four initiator forms: 4 x 49 x 49 negotiations. */
 static void test_matrix(void)
 {
     static const uint8_t M[3] = {MIKEY_MODE_PSK, MIKEY_MODE_PKE, MIKEY_MODE_DHHMAC};
     static const uint8_t S[3] = {MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_80, MIKEY_NEG_SUITE_AES_CM_128_HMAC_SHA1_32,
                                  MIKEY_NEG_SUITE_AES_F8_128_HMAC_SHA1_80};
-    size_t total = 0, established = 0, two_rounds = 0, rule_suite = 0;
+    size_t total = 0, established = 0, two_rounds = 0, rule_method = 0;
     uint64_t seed = 1000;
-    for (int flags = 0; flags <= 1; flags++)
+    for (unsigned flags = 0; flags <= (MIKEY_NEG_MULTI | MIKEY_NEG_CAP); flags++)
         for (unsigned am = 1; am < 8; am++)
             for (unsigned as = 1; as < 8; as++)
                 for (unsigned bm = 1; bm < 8; bm++)
@@ -344,11 +446,11 @@ static void test_matrix(void)
                         }
                         mikey_neg_result want, full;
                         unsigned rounds = 0;
-                        int wrc = predict(&A, &B, (unsigned)flags, &want, &rounds);
+                        int wrc = predict(&A, &B, flags, &want, &rounds);
                         int frc = mikey_neg_choose(&A, &B, &full);
                         party a, b;
                         neg_parties(&a, &b, &A, &B, seed += 2);
-                        neg_run r = neg_flow(&a, &b, &A, &B, (unsigned)flags);
+                        neg_run r = neg_flow(&a, &b, &A, &B, flags);
                         party_free(&a);
                         party_free(&b);
                         total++;
@@ -360,12 +462,13 @@ static void test_matrix(void)
                             established++;
                             ok &= r.method == want.method && r.suite == want.suite && r.rounds == rounds;
                             ok &= r.rounds <= 2 && r.same_keys_checked;
-                            /* with several attributes the method is always
-                             * the rule's (bob knows alice's method order) */
-                            if (flags & MIKEY_NEG_MULTI)
+                            /* the suite is always the rule's; so is the method
+                             * when bob knows alice's method ranking */
+                            ok &= r.suite == full.suite;
+                            if (flags & (MIKEY_NEG_MULTI | MIKEY_NEG_CAP))
                                 ok &= r.method == full.method;
                             two_rounds += r.rounds == 2;
-                            rule_suite += r.suite == full.suite;
+                            rule_method += r.method == full.method;
                         } else {
                             ok &= r.rc == MIKEY_ERR_NEGOTIATION;
                         }
@@ -375,19 +478,19 @@ static void test_matrix(void)
                             mikey_neg_prefs_format(&A, fa, sizeof fa, &l);
                             mikey_neg_prefs_format(&B, fb, sizeof fb, &l);
                             mt_fail(__FILE__, __LINE__,
-                                    "flags %d alice %s bob %s: rc %d rounds %u %s/%s, predicted rc %d rounds %u %s/%s",
+                                    "flags %u alice %s bob %s: rc %d rounds %u %s/%s, predicted rc %d rounds %u %s/%s",
                                     flags, fa, fb, r.rc, r.rounds, mikey_mode_name(r.method),
                                     mikey_neg_suite_name(r.suite), wrc, rounds, mikey_mode_name(want.method),
                                     mikey_neg_suite_name(want.suite));
                             return;
                         }
                     }
-    MT_EQ_INT(total, 2 * 49 * 49);
-    /* pairs with a common method (7*7 - 6 disjoint... counted by the rule) */
-    printf("# matrix: %zu negotiations, %zu established (%zu after one retry), %zu with the rule's suite\n", total,
-           established, two_rounds, rule_suite);
+    MT_EQ_INT(total, 4 * 49 * 49);
+    printf("# matrix: %zu negotiations, %zu established (%zu after one retry), %zu with the rule's method\n", total,
+           established, two_rounds, rule_method);
     MT_CHECK(established > 0 && two_rounds > 0);
 }
 
 MT_MAIN(test_paper_example_multi, test_paper_example_single, test_one_round, test_nothing_common, test_init_states,
-        test_missing_credentials, test_plain_responder, test_plain_initiator, test_matrix)
+        test_missing_credentials, test_plain_responder, test_plain_initiator, test_alternatives_every_method,
+        test_sp_choice_rules, test_matrix)
