@@ -778,7 +778,7 @@ static void start_reinvite_timers(call_ctx *c)
 {
     app *a = c->a;
 
-    if (c->xfer_from || c->transferred)
+    if (c->xfer_leg_call || c->transferred)
         return;
     if (!c->callee && a->o.rekey_after > 0 && a->o.rekey_count) {
         c->rekeys_left = a->o.rekey_count;
