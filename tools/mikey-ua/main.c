@@ -669,7 +669,8 @@ static int send_reoffer(call_ctx *c, ua_sec_update_kind kind)
         return -1;
     }
     c->reinv_sent++;
-    fprintf(stderr, "mikey-ua: re-INVITE sent (%s)\n", ua_sec_is_srtp(c->sec) ? ua_sec_update_kind_name(kind) : "plain");
+    fprintf(stderr, "mikey-ua: re-INVITE sent (%s)\n",
+            ua_sec_is_srtp(c->sec) ? ua_sec_update_kind_name(kind) : "plain");
     return 0;
 }
 
@@ -893,7 +894,8 @@ static int on_reoffer(call_ctx *c, const ua_event *ev)
     }
     if (pt < 0 || (srtp && strcmp(m->proto, "RTP/SAVP") && strcmp(m->proto, "RTP/SAVPF")) ||
         (!srtp && strcmp(m->proto, "RTP/AVP"))) {
-        refuse_reoffer(c, 488, srtp ? "the re-offer is not RTP/SAVP with G.711" : "the re-offer is not RTP/AVP with G.711",
+        refuse_reoffer(c, 488,
+                       srtp ? "the re-offer is not RTP/SAVP with G.711" : "the re-offer is not RTP/AVP with G.711",
                        NULL);
         ua_sdp_clear(&offer);
         return 0;
@@ -929,7 +931,8 @@ static int on_reoffer(call_ctx *c, const ua_event *ev)
         }
     }
     c->pt = pt;
-    fprintf(stderr, "mikey-ua: re-INVITE accepted%s\n", srtp && (offer.km_len || m->km_len) ? " with a MIKEY update" : "");
+    fprintf(stderr, "mikey-ua: re-INVITE accepted%s\n",
+            srtp && (offer.km_len || m->km_len) ? " with a MIKEY update" : "");
     ua_sdp_clear(&offer);
     return 0;
 }

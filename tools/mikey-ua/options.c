@@ -76,7 +76,8 @@ static const opt table[] = {
     U("linger", linger, "MS", "after the last call, let pending transactions finish (default 2000)"),
     F("verbose", verbose, "print SIP messages and events on stderr"),
     /* re-INVITE: rekeying, device and session mobility (docs/mikey-ua.md "Re-INVITEs") */
-    D("rekey-after", rekey_after, "S", "call: S s after the set-up, rekey in a re-INVITE (MIKEY update; needs --mki-len)"),
+    D("rekey-after", rekey_after, "S",
+      "call: S s after the set-up, rekey in a re-INVITE (MIKEY update; needs --mki-len)"),
     U("rekey-count", rekey_count, "N", "call: rekey N times, S s apart (default 1)"),
     D("move-after", move_after, "S", "call: S s after the set-up, move to --move-to (re-INVITE proven by MIKEY)"),
     S("move-to", move_to, "ADDR[:PORT]", "call: the new local address for SIP and media"),

@@ -1135,7 +1135,8 @@ int ua_call_dial(ua_sip *s, ua_call **out, const char *uri, ua_tp tp, const char
     c->state = CS_INVITING;
     e = sipsess_connect(&c->sess, s->sock, target, s->display, s->aor, s->cuser, s->obproxy ? routev : NULL,
                         s->obproxy ? 1 : 0, "application/sdp", desc, auth_handler, s, false, offer_handler,
-                        answer_handler, progress_handler, estab_handler, NULL, refer_handler, close_handler, c, UA_ALLOW);
+                        answer_handler, progress_handler, estab_handler, NULL, refer_handler, close_handler, c,
+                        UA_ALLOW);
     mem_deref(desc);
     free(target);
     nodelay_all();
