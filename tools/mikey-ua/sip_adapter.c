@@ -60,6 +60,9 @@ struct ua_sip {
     struct tmr house_tmr;
     int closing;
     int exited;
+    /* calls with a re-INVITE of ours pending / an ACK of a re-INVITE
+     * awaited: the per-message checks scan the calls only when non-zero */
+    unsigned n_reinv_pending, n_reoffer_wait_ack;
 };
 
 enum call_state { CS_NEW, CS_INVITING, CS_RINGING, CS_ANSWERED, CS_ESTABLISHED, CS_CLOSED };
@@ -487,8 +490,32 @@ static void call_closed(ua_call *c, const ua_event *ev)
     tmr_start(&c->tmr, 0, call_release_tmr, c);
 }
 
+static void set_reinv_pending(ua_call *c, int on)
+{
+    if (!c->reinv_pending == !on)
+        return;
+    c->reinv_pending = on;
+    if (on)
+        c->ua->n_reinv_pending++;
+    else
+        c->ua->n_reinv_pending--;
+}
+
+static void set_reoffer_wait_ack(ua_call *c, int on)
+{
+    if (!c->reoffer_wait_ack == !on)
+        return;
+    c->reoffer_wait_ack = on;
+    if (on)
+        c->ua->n_reoffer_wait_ack++;
+    else
+        c->ua->n_reoffer_wait_ack--;
+}
+
 static void call_free(ua_call *c)
 {
+    set_reinv_pending(c, 0);
+    set_reoffer_wait_ack(c, 0);
     tmr_cancel(&c->tmr);
     list_unlink(&c->le);
     c->sess = mem_deref(c->sess);
@@ -586,7 +613,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
     if (c->reinv_pending && c->state == CS_ESTABLISHED) {
         /* libre calls the answer handler for the 2xx of our re-INVITE too
          * (sipsess/modify.c), then ACKs it whatever we return. */
-        c->reinv_pending = 0;
+        set_reinv_pending(c, 0);
         ev_init(&ev, UA_EV_REANSWERED, c);
         ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
         (void)emit(c->ua, &ev);
@@ -1348,11 +1375,8 @@ static void reinvite_failure_check(ua_sip *ua, const uint8_t *pkt, size_t len)
 {
     struct mbuf *mb;
     struct sip_msg *msg = NULL;
-    int pending = 0;
 
-    for (struct le *le = ua->calls.head; le && !pending; le = le->next)
-        pending = ((ua_call *)le->data)->reinv_pending;
-    if (!pending || len < 12 || memcmp(pkt, "SIP/2.0 ", 8) != 0)
+    if (!ua->n_reinv_pending || len < 12 || memcmp(pkt, "SIP/2.0 ", 8) != 0)
         return;
     mb = mbuf_alloc(len);
     if (!mb)
@@ -1370,7 +1394,7 @@ static void reinvite_failure_check(ua_sip *ua, const uint8_t *pkt, size_t len)
         if (c && c->reinv_pending && c->state == CS_ESTABLISHED) {
             ua_event ev;
             char rbuf[64], cbuf[64];
-            c->reinv_pending = 0;
+            set_reinv_pending(c, 0);
             ev_init(&ev, UA_EV_REOFFER_FAILED, c);
             ev_from_msg(&ev, msg, rbuf, sizeof(rbuf), cbuf, sizeof(cbuf));
             emit(ua, &ev);
@@ -1417,18 +1441,21 @@ static bool reoffer_check(ua_sip *ua, const struct sip_msg *msg)
         return true;
     }
     c->reoffer_cseq = msg->cseq.num;
-    c->reoffer_wait_ack = 1;
+    set_reoffer_wait_ack(c, 1);
     return false; /* libre's target refresh: dialog update, 200 with c->reanswer */
 }
 
 static void reoffer_ack_check(ua_sip *ua, const struct sip_msg *msg)
 {
-    ua_call *c = call_by_callid(ua, &msg->callid);
+    ua_call *c;
     ua_event ev;
 
+    if (!ua->n_reoffer_wait_ack)
+        return; /* the common case: an ACK of an initial INVITE */
+    c = call_by_callid(ua, &msg->callid);
     if (!c || !c->reoffer_wait_ack || msg->cseq.num != c->reoffer_cseq)
         return;
-    c->reoffer_wait_ack = 0;
+    set_reoffer_wait_ack(c, 0);
     ev_init(&ev, UA_EV_REOFFER_ACKED, c);
     emit(ua, &ev);
 }
@@ -1479,7 +1506,7 @@ int ua_call_reinvite(ua_call *c, const char *sdp, size_t sdp_len)
     mem_deref(desc);
     nodelay_all();
     if (!e)
-        c->reinv_pending = 1;
+        set_reinv_pending(c, 1);
     return e;
 }
 
