@@ -175,6 +175,12 @@ typedef struct mikey_offer_opts {
     int alt_sps;                     /**< also send one SP per other entry of the policy's SRTP list (Policy no = its
                                           index) as alternatives the responder may choose (mikey_ctx_set_sp_choice());
                                           the crypto sessions still map to their srtp_index. Not with salt_mode 2 */
+    int keep_keys;                   /**< update only: send no new key material (RFC 3830 §4.5; RFC 4650 §3.1 b):
+                                          the crypto sessions keep their keys (same master keys, same MKI); used to
+                                          authenticate a device move or a policy change. PSK/PKE: a KEMAC without
+                                          Key data (PKE: IDi still inside); DH/DH-HMAC: no DHi (the response then
+                                          carries no DHr/DHi). MIKEY_ERR_INVALID_ARG on a context that is not
+                                          established, with @c tgk, and in RSA-R (the responder chooses the keys) */
 } mikey_offer_opts;
 
 /** Context states. */
@@ -190,7 +196,8 @@ MIKEY_EXPORT int mikey_ctx_state(const mikey_ctx *ctx);
 
 /**
  * Initiator: build the I_MESSAGE. Called again on an established context it
- * builds an update message (same CSB ID, new T, no RAND, new TGK; RFC 3830 §4.5).
+ * builds an update message (same CSB ID, new T, no RAND, new TGK, or none with
+ * mikey_offer_opts::keep_keys; RFC 3830 §4.5).
  * NOBUF sets *outlen.
  */
 MIKEY_EXPORT MIKEY_WARN_UNUSED int mikey_offer(mikey_ctx *ctx, const mikey_offer_opts *opts, uint8_t *out,

@@ -564,7 +564,9 @@ static int offer_inner(mk_offer_st *of, const mk_mode_ops *mops, uint64_t *t_use
         of->plans[i].srtp = list[o->streams[i].srtp_index];
         of->plans[i].has_sp = 1;
     }
-    of->keygen = ctx->keygen + 1;
+    /* A key-less update (keep_keys) starts no new key generation: the
+     * crypto sessions keep their keys and MKIs (RFC 3830 §4.5). */
+    of->keygen = o->keep_keys ? ctx->keygen : ctx->keygen + 1;
     if ((rc = mops->offer(of)))
         return rc;
     if (!(of->pend.imsg = mk_malloc(&ctx->env, of->outlen)))
@@ -597,6 +599,11 @@ int mikey_offer(mikey_ctx *ctx, const mikey_offer_opts *o, uint8_t *out, size_t 
     int update = ctx->has_csb;
     if (update && o->mode != ctx->mode)
         return MIKEY_ERR_INVALID_ARG; /* §4.5: an update keeps the CSB (and its method) */
+    /* keep_keys: an update without new keying material (RFC 3830 §4.5,
+     * RFC 4650 §3.1 b), so only on an established CSB. Not in RSA-R: there
+     * the responder chooses the keys (RFC 4738 §3), and not with a TGK. */
+    if (o->keep_keys && (!update || o->mode == MIKEY_MODE_RSAR || o->tgk))
+        return MIKEY_ERR_INVALID_ARG;
 
     mk_offer_st of;
     memset(&of, 0, sizeof of);

@@ -47,7 +47,9 @@ static int dh_offer(mk_offer_st *of)
     uint8_t seed[MK_DH_SEED_LEN], pub[MK_MAX_DH_LEN], mki[16];
     mikey_msg *m = NULL;
     mikey_kv kv;
-    int rc = mk_policy_take_dh(pol, ops, &ctx->env, group, seed, &dh);
+    /* keep_keys: no DHi, so no new TGK (§4.5, Figure 4.1); the response
+     * then carries no DHr/DHi and the CSB keeps its keys. */
+    int rc = o->keep_keys ? MIKEY_OK : mk_policy_take_dh(pol, ops, &ctx->env, group, seed, &dh);
     if (rc)
         return rc;
     size_t vlen = (size_t)mikey_dh_value_len(group);
@@ -55,7 +57,7 @@ static int dh_offer(mk_offer_st *of)
     mikey_span tv = {of->t, 8}, pv = {pub, vlen};
     const char *id = c->identity;
     mk_offer_kv(of, mki, &kv);
-    if ((rc = ops->dh_public(dh, pub)) || (rc = mikey_msg_new(&ctx->env, 0, &m)) ||
+    if ((dh && (rc = ops->dh_public(dh, pub))) || (rc = mikey_msg_new(&ctx->env, 0, &m)) ||
         (rc = mk_b_hdr(m, MIKEY_DT_DH_INIT, 1, of->prf, of->csb_id, of->plans, of->n)) ||
         (rc = mk_b_ts(m, MIKEY_TS_NTP_UTC, tv)) || (of->rand_new.len && (rc = mk_b_rand(m, of->rand_new))) ||
         (id && (rc = mk_b_id(m, id))) || (rc = mk_b_certs(m, c)) ||
@@ -63,13 +65,14 @@ static int dh_offer(mk_offer_st *of)
         goto out;
     if ((rc = mk_offer_exts(m, of)))
         goto out;
-    if ((rc = mk_b_dh(m, (uint8_t)group, pv, &kv)) || (rc = mk_b_sign(m, (uint8_t)pol->s_type, siglen)) ||
+    if ((dh && (rc = mk_b_dh(m, (uint8_t)group, pv, &kv))) || (rc = mk_b_sign(m, (uint8_t)pol->s_type, siglen)) ||
         (rc = mk_b_encode(m, of->out, of->cap, &of->outlen)) ||
         (rc = mk_sign_msg(ctx, of->out, of->outlen - siglen, of->out + of->outlen - siglen, siglen, NULL, 0)))
         goto out;
     of->pend.dh = dh;
+    if (dh)
+        memcpy(of->pend.dh_seed, seed, sizeof seed);
     dh = NULL;
-    memcpy(of->pend.dh_seed, seed, sizeof seed);
 out:
     if (dh)
         ops->dh_free(dh);

@@ -51,8 +51,11 @@ static int dhhmac_offer(mk_offer_st *of)
     uint8_t seed[MK_DH_SEED_LEN], pub[MK_MAX_DH_LEN], mki[16];
     mikey_kv kv;
     mk_offer_kv(of, mki, &kv);
+    /* keep_keys: no DHi (RFC 4650 §3.1 b), the CSB keeps its TGK; the
+     * KEMAC still carries the MAC over the whole message. */
     if ((rc = mk_derive_msg_keys(ops, of->prf, psk, psk_len, of->csb_id, of->rand, MIKEY_ENCR_NULL, mac, &mk)) ||
-        (rc = mk_policy_take_dh(pol, ops, &ctx->env, group, seed, &dh)) || (rc = ops->dh_public(dh, pub)))
+        (!o->keep_keys &&
+         ((rc = mk_policy_take_dh(pol, ops, &ctx->env, group, seed, &dh)) || (rc = ops->dh_public(dh, pub)))))
         goto out;
     mikey_span tv = {of->t, 8}, pv = {pub, (size_t)mikey_dh_value_len(group)}, none = {NULL, 0};
     const char *id = ctx->creds->identity;
@@ -64,7 +67,8 @@ static int dhhmac_offer(mk_offer_st *of)
         goto out;
     if ((rc = mk_offer_exts(m, of)))
         goto out;
-    if ((rc = mk_b_dh(m, (uint8_t)group, pv, &kv)) || (rc = mk_b_kemac(m, MIKEY_ENCR_NULL, none, (uint8_t)mac)) ||
+    if ((dh && (rc = mk_b_dh(m, (uint8_t)group, pv, &kv))) ||
+        (rc = mk_b_kemac(m, MIKEY_ENCR_NULL, none, (uint8_t)mac)) ||
         (rc = mk_b_encode(m, of->out, of->cap, &of->outlen)))
         goto out;
     size_t ml = (size_t)mikey_mac_len(mac);
@@ -72,8 +76,9 @@ static int dhhmac_offer(mk_offer_st *of)
     if ((rc = mk_mac(ops, mac, mk.auth_key, mk.auth_len, &cover, 1, of->out + of->outlen - ml)))
         goto out;
     of->pend.dh = dh;
+    if (dh)
+        memcpy(of->pend.dh_seed, seed, sizeof seed);
     dh = NULL;
-    memcpy(of->pend.dh_seed, seed, sizeof seed);
     memcpy(of->pend.auth_key, mk.auth_key, mk.auth_len);
     of->pend.auth_len = mk.auth_len;
 out:

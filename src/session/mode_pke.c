@@ -76,10 +76,17 @@ static int pke_offer(mk_offer_st *of)
     }
     if ((rc = ops->rsa_encrypt(&ctx->env, pub, MK_RSA_PKCS1, env_key, sizeof env_key, pke, &pke_len)))
         goto out;
-    /* KEMAC Encr data = IDi || {Key data} (§3.2). */
+    /* KEMAC Encr data = IDi || {Key data} (§3.2). keep_keys: no Key data,
+     * but "for an update message, the ID is still sent encrypted" (§3.2). */
     if ((rc = mikey_msg_new(&ctx->env, 1, &chain)) || (rc = mk_b_id(chain, id)) ||
-        (rc = mk_keys_build(&ctx->env, o, encr, of->keygen, of->plans, of->n, 4 + strlen(id), chain)))
+        (!o->keep_keys &&
+         (rc = mk_keys_build(&ctx->env, o, encr, of->keygen, of->plans, of->n, 4 + strlen(id), chain))))
         goto out;
+    /* AES-KW wraps whole 64-bit blocks (RFC 3394): IDi alone must fit. */
+    if (o->keep_keys && encr == MIKEY_ENCR_AES_KW_128 && (4 + strlen(id)) % 8) {
+        rc = MIKEY_ERR_INVALID_ARG;
+        goto out;
+    }
     plain_len = mikey_msg_encoded_len(chain);
     if (!(plain = mk_malloc(&ctx->env, plain_len))) {
         rc = MIKEY_ERR_NOMEM;

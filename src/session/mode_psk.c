@@ -201,15 +201,17 @@ static int psk_offer_common(mk_offer_st *of, int null_mode)
     mikey_msg *chain = NULL, *m = NULL;
     uint8_t *plain = NULL, *enc = NULL;
     size_t plain_len = 0, enc_len = 0;
+    /* keep_keys: a KEMAC without Key data, the MAC still over the whole
+     * message (RFC 3830 §4.5, §6.2); the CSB keeps its keying material. */
     if ((rc = mikey_msg_new(&ctx->env, 1, &chain)) ||
-        (rc = mk_keys_build(&ctx->env, o, encr, of->keygen, of->plans, of->n, 0, chain)))
+        (!o->keep_keys && (rc = mk_keys_build(&ctx->env, o, encr, of->keygen, of->plans, of->n, 0, chain))))
         goto out;
     plain_len = mikey_msg_encoded_len(chain);
-    if (!(plain = mk_malloc(&ctx->env, plain_len))) {
+    if (plain_len && !(plain = mk_malloc(&ctx->env, plain_len))) {
         rc = MIKEY_ERR_NOMEM;
         goto out;
     }
-    if ((rc = mikey_msg_encode(chain, plain, plain_len, &plain_len)) ||
+    if ((plain_len && (rc = mikey_msg_encode(chain, plain, plain_len, &plain_len))) ||
         (rc = mk_kemac_seal(ctx->ops, &ctx->env, encr, &mk, of->csb_id, of->t, plain, plain_len, &enc, &enc_len)))
         goto out;
 
