@@ -713,7 +713,7 @@ static int split_addr_port(const char *s, char *addr, size_t cap, uint16_t *port
 /* Device mobility (thesis §15.2), caller side: we "move" to another local
  * address: new SIP transports and a new RTP/RTCP pair there, then a
  * re-INVITE from the new address whose MIKEY update proves we hold the CSB
- * (same keys in PSK/PKE). The old media pair keeps receiving until the 200. */
+ * (no key material: the same keys in every mode). The old media pair keeps receiving until the 200. */
 static void move_tmr_h(void *arg)
 {
     call_ctx *c = arg;

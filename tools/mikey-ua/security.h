@@ -225,11 +225,11 @@ void ua_sec_reject_clear(ua_sec_reject *r);
 typedef enum ua_sec_update_kind {
     /** New key material (a new TGK, or new DH values): new SRTP master keys. */
     UA_SEC_UPD_REKEY = 1,
-    /** Device mobility: prove the CSB without changing the keys. PSK and PKE
-     *  re-send the CSB's TGK (the same SRTP keys result); the DH modes have
-     *  no way to do that with the library's initiator and rekey instead. */
+    /** Device mobility: prove the CSB without changing the keys: an update
+     *  without key material (mikey_offer_opts::keep_keys), in every mode. */
     UA_SEC_UPD_SAME_KEYS = 2,
-    /** Session mobility: as SAME_KEYS, offered to another device of the
+    /** Session mobility: the same keys (PSK/PKE re-send the CSB's TGK; the
+     *  DH modes rekey), offered to another device of the
      *  peer, whose SSRC is a placeholder again (RFC 3830 §6.1.1: the new
      *  device fills in its own). */
     UA_SEC_UPD_NEW_PEER = 3,

@@ -23,7 +23,7 @@ typedef struct ua_sec_keymat {
 
 /** Update state of a call (security_update.c). Holds secrets: wiped with the ua_sec. */
 typedef struct ua_sec_upd {
-    uint8_t tgk[16];             /**< PSK/PKE initiator: the TGK we chose (re-sent by SAME_KEYS updates) */
+    uint8_t tgk[16];             /**< PSK/PKE initiator: the TGK we chose (re-sent by NEW_PEER updates) */
     size_t tgk_len;
     ua_sec_keymat cur[2];        /**< indexed by mikey_srtp_dir */
     ua_sec_keymat pend_out;      /**< responder: the send key to switch to at the ACK */
@@ -67,7 +67,7 @@ int ua_sec_int_never_acceptable(int rc);
 int ua_sec_int_is_secure_proto(const char *proto);
 
 /* security_update.c: hooks called from security.c. */
-/** Initial PSK/PKE offer: use a TGK of ours (kept for SAME_KEYS updates). */
+/** Initial PSK/PKE offer: use a TGK of ours (kept for NEW_PEER updates). */
 int ua_sec_int_own_tgk(ua_sec *s, mikey_offer_opts *o);
 /** install_srtp() keyed direction @p dir with @p k under @p pol: remember it. */
 void ua_sec_int_keys_installed(ua_sec *s, int dir, const mikey_cs_keys *k, const mikey_srtp_policy *pol);

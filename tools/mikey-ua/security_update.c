@@ -16,10 +16,9 @@
  *    when that ACK arrives.
  *  - device mobility (thesis §15.2): the update proves the CSB (its MAC or
  *    signature, the same CSB ID, the same peer) for a re-INVITE that moves
- *    the media. In the TGK-transport modes (PSK, PKE) the update carries
- *    the CSB's TGK again, so the same SRTP keys result: the library's
- *    initiator always puts Key data into an update (docs/session.md "Open
- *    points"), re-sending the TGK is the way to keep the keys. A re-INVITE
+ *    the media. It carries no key material (mikey_offer_opts::keep_keys;
+ *    RFC 3830 §4.5, RFC 4650 §3.1 b): no Key data in PSK/PKE, no DHi in
+ *    the DH modes, so the same SRTP keys stay in every mode. A re-INVITE
  *    that moves the media of an SRTP call without such an update is
  *    refused.
  *  - session mobility (thesis §15.1): the device giving the session away
@@ -63,7 +62,7 @@ int ua_sec_int_own_tgk(ua_sec *s, mikey_offer_opts *o)
     const mikey_env *env = ua_sec_int_env();
 
     /* Level 2 of session.h: we choose the TGK the I_MESSAGE transports, so
-     * a later update can carry the same one (SAME_KEYS, NEW_PEER). */
+     * a later session transfer (NEW_PEER) can carry the same one. */
     if (!tgk_mode((int)o->mode) || o->salt_mode != 0 || o->tgk)
         return 0;
     if (!env->rng || env->rng(s->upd.tgk, sizeof(s->upd.tgk), env->user_data) != 0)
@@ -356,7 +355,11 @@ int ua_sec_update_offer(ua_sec *s, ua_sdp *sdp, size_t stream, ua_sec_update_kin
     o.sdp_ids = ids;
     /* The MKI length is part of the SRTP policy of the running streams. */
     o.mki_len = s->upd.cur[MIKEY_SRTP_OUTBOUND].mki_len;
-    if (kind != UA_SEC_UPD_REKEY) {
+    if (kind == UA_SEC_UPD_SAME_KEYS) {
+        /* Device mobility: an update without key material (RFC 3830 §4.5;
+         * RFC 4650 §3.1 b): the CSB keeps its keys in every mode. */
+        o.keep_keys = 1;
+    } else if (kind == UA_SEC_UPD_NEW_PEER) {
         if (s->upd.tgk_len && tgk_mode(s->mode)) {
             o.tgk = s->upd.tgk;
             o.tgk_len = s->upd.tgk_len;
