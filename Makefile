@@ -6,11 +6,12 @@ SHELL := /bin/bash
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+VG_BUILD   ?= build-valgrind
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 PREFIX     ?= /usr/local
 
-.PHONY: all setup build check test test-asan fuzz fuzz-smoke demo install bench clean format \
+.PHONY: all setup build check test test-asan test-valgrind fuzz fuzz-smoke demo install bench clean format \
         testbed bench-calls bench-load
 
 all: build
@@ -32,6 +33,14 @@ test-asan: setup
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -LE nosan
+
+# The unit tests under valgrind memcheck (gcc Debug, no sanitizers): any
+# error or definite/indirect leak fails (scripts/valgrind-tests.py,
+# docs/security.md).
+test-valgrind: setup
+	@cmake -S . -B $(VG_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc -DMIKEY_BENCH=OFF >/dev/null
+	@cmake --build $(VG_BUILD) -j$(JOBS)
+	@python3 scripts/valgrind-tests.py $(VG_BUILD) --jobs $(JOBS) --label unit
 
 # libFuzzer targets (clang), each for FUZZ_SECONDS.
 fuzz: setup
@@ -74,4 +83,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	@rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	@rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(VG_BUILD)

@@ -20,6 +20,8 @@ PKGS=(
   kamailio-tls-modules sip-tester gnuplot-nox
   # tools the tests use
   xxd python3 groff-base
+  # memcheck job of make test-valgrind
+  valgrind
   # a real UA without MIKEY for tests/e2e/ua_baresip.sh
   baresip-core
 )
