@@ -34,7 +34,11 @@ int main(void)
 }
 C
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
-if cc "$tmp/consumer.c" -o "$tmp/pc" $(pkg-config --cflags --libs openmikey) 2>"$tmp/pc.log" && LD_LIBRARY_PATH="$libdir" "$tmp/pc"; then
+# A sanitizer build installs an instrumented library: its consumers need the
+# same runtime first in line, so build them with the same flags.
+san=""
+if ldd "$libdir/libmikey.so.0" | grep -q libasan; then san="-fsanitize=address,undefined"; fi
+if cc $san "$tmp/consumer.c" -o "$tmp/pc" $(pkg-config --cflags --libs openmikey) 2>"$tmp/pc.log" && LD_LIBRARY_PATH="$libdir" "$tmp/pc"; then
   ok "pkg-config consumer builds and runs"
 else ko "pkg-config consumer"; cat "$tmp/pc.log"; fi
 if ldd "$tmp/pc" 2>/dev/null | grep -q "libmikey.so.0 => $libdir"; then :; fi
@@ -47,7 +51,7 @@ find_package(openmikey REQUIRED)
 add_executable(consumer ../consumer.c)
 target_link_libraries(consumer PRIVATE openmikey::mikey)
 CM
-if cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/cm.log" 2>&1 &&
+if cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$san" >"$tmp/cm.log" 2>&1 &&
    cmake --build "$tmp/cm/b" >>"$tmp/cm.log" 2>&1 && LD_LIBRARY_PATH="$libdir" "$tmp/cm/b/consumer"; then
   ok "CMake find_package consumer builds and runs"
 else ko "CMake find_package consumer"; tail -30 "$tmp/cm.log"; fi
