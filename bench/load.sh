@@ -13,8 +13,8 @@
 #
 # Per mode: the rate doubles from --start (steps of --step-seconds) until a
 # step fails, is refined by bisection (--refine rounds), then the best
-# passing rate must be held for --hold-seconds (on failure: -15 %, up to 3
-# times). A step passes when sipp reports every call successful, no call
+# passing rate must be held for --hold-seconds (on failure: -15 % twice,
+# then halving, at most 8 holds). A step passes when sipp reports every call successful, no call
 # failed (2xx within --timeout-ms, nothing unexpected), sipp kept the rate
 # (elapsed <= 1.1 x planned + 2 s) and bob reported every call "ok".
 # CPU per call = bob's CPU time over the step (/proc/PID/schedstat) / calls;
@@ -126,6 +126,21 @@ EOF
 # network namespace: other programs' drops count too).
 udp_errors() { awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp; }
 
+# Datagrams dropped at one socket (last column of /proc/net/udp).
+sock_drops() { # ip port
+    python3 - "$1" "$2" << 'EOF'
+import socket, struct, sys
+want = (sys.argv[1], int(sys.argv[2]))
+for line in open("/proc/net/udp").readlines()[1:]:
+    f = line.split()
+    ip, port = f[1].split(":")
+    if (socket.inet_ntoa(struct.pack("<I", int(ip, 16))), int(port, 16)) == want:
+        print(f[-1]); break
+else:
+    print(0)
+EOF
+}
+
 ua_cpu_ns() { awk '{print $1}' "/proc/$UA_PID/schedstat" 2> /dev/null || echo 0; }
 
 start_ua() { # mode
@@ -163,6 +178,12 @@ step() {
     cpu0=$(ua_cpu_ns)
     udp0=$(udp_errors)
     t0=$(date +%s.%N)
+    # bob's CPU time and reported calls every 5 s: the CPU per call over time
+    (while kill -0 "$UA_PID" 2> /dev/null; do
+        echo "$(date +%s.%N) $(ua_cpu_ns) $(wc -l < "$TB_DIR/load-ua.json")"
+        sleep 5
+    done) > "$d/ua-samples.txt" 2> /dev/null &
+    local sampler=$!
     # shellcheck disable=SC2046
     (cd "$d" && TIMEFORMAT='%U %S' && { time timeout -k 5 $((secs * 3 + 60)) $(pin "$SIPP_CPU") "$SIPP" \
         "$TB_BOB_IP:5060" -sf uac.xml "${inf[@]}" -i "$TB_GEN_IP" -p 5060 -mi "$TB_GEN_IP" -mp 6000 \
@@ -174,13 +195,16 @@ step() {
     sleep 1 # bob writes the last reports when the BYEs are answered
     cpu1=$(ua_cpu_ns)
     udp1=$(udp_errors)
+    bob_drops=$(sock_drops "$TB_BOB_IP" 5060)
+    kill "$sampler" 2> /dev/null
+    wait "$sampler" 2> /dev/null
     tb_kill "$UA_TPID"
     UA_TPID=
     cp "$TB_DIR/load-ua.json" "$d/ua.json"
     grep -v "incoming call\|call established\|call ok" "$TB_DIR/load-ua.log" | sort | uniq -c | sort -rn | head -20 > "$d/ua-log-summary.txt"
-    python3 - "$d" "$m" "$rate" "$secs" "$n" "$rc" "$cpu0" "$cpu1" "$t0" "$t1" "$label" "$((udp1 - udp0))" << 'EOF'
+    python3 - "$d" "$m" "$rate" "$secs" "$n" "$rc" "$cpu0" "$cpu1" "$t0" "$t1" "$label" "$((udp1 - udp0))" "$bob_drops" << 'EOF'
 import csv, glob, json, os, sys
-d, mode, rate, secs, n, rc, cpu0, cpu1, t0, t1, label, udp_drops = sys.argv[1:]
+d, mode, rate, secs, n, rc, cpu0, cpu1, t0, t1, label, udp_drops, bob_drops = sys.argv[1:]
 rate, secs, n, rc = float(rate), float(secs), int(n), int(rc)
 cpu_ns = int(cpu1) - int(cpu0)
 wall = float(t1) - float(t0)
@@ -224,11 +248,27 @@ try:
 except (OSError, ValueError):
     sipp_cpu = None
 kept = elapsed is not None and elapsed <= 1.1 * secs + 2
+# bob's CPU per call reported, per 5 s interval (libre 1.1's timer list makes it grow with the load)
+timeline = []
+try:
+    smp = [l.split() for l in open(os.path.join(d, "ua-samples.txt")) if len(l.split()) == 3]
+    for a, b in zip(smp, smp[1:]):
+        dn = int(b[2]) - int(a[2])
+        timeline.append(round((int(b[1]) - int(a[1])) / 1e3 / dn) if dn > 0 else None)
+except (OSError, ValueError):
+    pass
+try:
+    fd_limit = sum(1 for l in open(os.path.join(os.path.dirname(os.path.dirname(d)), "run", "load-ua.log"))
+                   if "Max 1024 fds" in l)
+except OSError:
+    fd_limit = None
 passed = rc == 0 and ok == n and failed == 0 and kept and ua_ok == n and len(ua) == n
 res = {
     "mode": mode, "phase": label, "rate": rate, "seconds": secs, "calls": n, "sipp_rc": rc, "sipp_ok": ok,
     "sipp_failed": failed, "retransmissions": retrans, "sipp_elapsed_s": elapsed, "kept_rate": kept,
     "ua_reports": len(ua), "ua_ok": ua_ok, "passed": passed, "udp_rcvbuf_drops": int(udp_drops),
+    "bob_socket_drops": int(bob_drops), "ua_fd_limit_errors": fd_limit,
+    "ua_cpu_us_per_call_every_5s": timeline,
     "ua_cpu_s": cpu_ns / 1e9, "ua_cpu_util": cpu_ns / 1e9 / wall if wall > 0 else None,
     "ua_cpu_us_per_call": cpu_ns / 1e3 / n if n else None,
     "calls_per_s_per_core": (n / (cpu_ns / 1e9)) if cpu_ns > 0 else None,
@@ -238,7 +278,7 @@ res = {
 }
 json.dump(res, open(os.path.join(d, "step.json"), "w"), indent=1)
 print(f"  {mode} {label} {rate:g}/s x {secs:g} s: {'PASS' if passed else 'FAIL'} ok {ok}/{n} failed {failed} "
-      f"ua_ok {ua_ok} elapsed {elapsed} retrans {retrans} UDP drops {udp_drops}; bob CPU {res['ua_cpu_us_per_call'] or 0:.0f} us/call "
+      f"ua_ok {ua_ok} elapsed {elapsed} retrans {retrans} drops at bob {bob_drops}, fd-limit errors {fd_limit}; bob CPU {res['ua_cpu_us_per_call'] or 0:.0f} us/call "
       f"({100 * (res['ua_cpu_util'] or 0):.0f} %), bob INVITE->ACK p50 {qs(0.5)} p95 {qs(0.95)} ms")
 sys.exit(0 if passed else 1)
 EOF
@@ -273,11 +313,12 @@ for m in "${mode_list[@]}"; do
             if step "$m" "$mid" "$STEP_S" refine; then good=$mid; else bad=$mid; fi
         done
     fi
+    # Hold: the best rate, then -15 % twice, then halving until one holds.
     held=0
     r=$good
-    for try in 1 2 3 4; do
+    for try in 1 2 3 4 5 6 7 8; do
         if step "$m" "$r" "$HOLD_S" hold; then held=$r; break; fi
-        r=$((r * 85 / 100))
+        if [ "$try" -lt 3 ]; then r=$((r * 85 / 100)); else r=$((r / 2)); fi
         [ "$r" -gt 0 ] || break
     done
     echo "mode $m: held $held calls/s for $HOLD_S s"
