@@ -14,7 +14,8 @@
 # Per mode: the rate doubles from --start (steps of --step-seconds) until a
 # step fails, is refined by bisection (--refine rounds), then the best
 # passing rate must be held for --hold-seconds (on failure: -15 % twice,
-# then halving, at most 8 holds). A step passes when sipp reports every call successful, no call
+# then halving, at most 8 holds; then two bisections towards the lowest
+# failing hold). A step passes when sipp reports every call successful, no call
 # failed (2xx within --timeout-ms, nothing unexpected), sipp kept the rate
 # (elapsed <= 1.1 x planned + 2 s) and bob reported every call "ok".
 # CPU per call = bob's CPU time over the step (/proc/PID/schedstat) / calls;
@@ -321,6 +322,15 @@ for m in "${mode_list[@]}"; do
         if [ "$try" -lt 3 ]; then r=$((r * 85 / 100)); else r=$((r / 2)); fi
         [ "$r" -gt 0 ] || break
     done
+    # Then narrow the gap to the lowest failing hold (two bisections).
+    if [ "$held" -gt 0 ]; then
+        fail=$(ls -d "$OUT/steps/$m-hold-"* 2> /dev/null | sed 's/.*-//' | sort -n | awk -v h="$held" '$1 > h' | head -1)
+        for k in 1 2; do
+            [ -n "$fail" ] && [ $((fail - held)) -gt $((held / 10 + 1)) ] || break
+            mid=$(((held + fail) / 2))
+            if step "$m" "$mid" "$HOLD_S" hold; then held=$mid; else fail=$mid; fi
+        done
+    fi
     echo "mode $m: held $held calls/s for $HOLD_S s"
 done
 

@@ -58,7 +58,9 @@ def main():
         ms = [s for s in steps if s["mode"] == m]
         held = [s for s in ms if s["phase"] == "hold" and s["passed"]]
         best = max(held, key=lambda s: s["rate"]) if held else None
-        res[m] = {"held_rate": best["rate"] if best else 0, "at_held": best, "steps": ms}
+        above = [s["rate"] for s in ms if s["phase"] == "hold" and not s["passed"] and (not best or s["rate"] > best["rate"])]
+        res[m] = {"held_rate": best["rate"] if best else 0, "failed_hold_above": min(above) if above else None,
+                  "at_held": best, "steps": ms}
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     doc = {"cpu": cpu, "cpus": os.cpu_count(), "loadavg_end": os.getloadavg(), "hold_seconds": float(hold_s),
            "ua_cpu": int(ua_cpu), "sipp_cpu": int(sipp_cpu), "hold_ms": int(hold_ms), "modes": res,
@@ -82,7 +84,9 @@ def main():
             if goal is not None:
                 met = f"≥ {goal}: UA " + ("✓" if (b["calls_per_s_per_core"] or 0) >= goal else "✗")
                 met += ", MIKEY alone " + ("✓" if (b["mikey_only_calls_per_s_per_core"] or 0) >= goal else "✗")
-            L.append(f"| {LABEL.get(m, m)} | {b['rate']:g} | {f(b['ua_cpu_us_per_call'])} µs "
+            fa = res[m]["failed_hold_above"]
+            L.append(f"| {LABEL.get(m, m)} | {b['rate']:g}" + (f" (failed: {fa:g})" if fa else "")
+                     + f" | {f(b['ua_cpu_us_per_call'])} µs "
                      f"| {f(b['calls_per_s_per_core'])} | {f(100 * b['ua_cpu_util'] if b['ua_cpu_util'] is not None else None)} % "
                      f"| {f(100 * b['mikey_cpu_share'] if b['mikey_cpu_share'] is not None else None, '{:.1f}')} % "
                      f"| {f(b['mikey_answer_us_median'])} µs | {f(b['mikey_only_calls_per_s_per_core'])} "
